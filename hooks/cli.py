@@ -1,0 +1,197 @@
+"""`platform-gates`: everything that is not a hook — set up, write logs, record any tool, inspect, sync."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from hooks.lib import gate, git, scaffold
+from hooks.lib.config import load_config
+from hooks.lib.documents import find_active_log, plan_of
+from hooks.lib.errors import GateError
+from hooks.lib.history import read_history
+from hooks.lib.output import warn
+from hooks.lib.record import Record, Status, fingerprint
+from hooks.lib.recording import sync
+
+PROG = "platform-gates"
+GATE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+HOOK_IDS: tuple[str, ...] = ()  # the gates shipped in .pre-commit-hooks.yaml, for `init`'s snippet
+
+PRE_COMMIT_SNIPPET = """\
+Add to .pre-commit-config.yaml:
+
+repos:
+  - repo: https://github.com/platform-gates/platform-gates
+    rev: v0.1.0
+    hooks:
+{hooks}
+Then: pre-commit install"""
+
+
+def _gate_name(value: str) -> str:
+    if not GATE_NAME.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"invalid gate name {value!r} (lowercase letters, digits, . _ -)")
+    return value
+
+
+def _metric(value: str) -> tuple[str, float | str]:
+    key, sep, raw = value.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"metric must be KEY=VALUE, got {value!r}")
+    try:
+        return key.strip(), float(raw)
+    except ValueError:
+        return key.strip(), raw.strip()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    root = git.repo_root()
+    for created in scaffold.init(root):
+        print(f"created {created}")
+    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in HOOK_IDS) or "      # (no gates yet)\n"
+    print(PRE_COMMIT_SNIPPET.format(hooks=hooks))
+    return 0
+
+
+def cmd_new_log(args: argparse.Namespace) -> int:
+    root = git.repo_root()
+    plan = Path(args.plan).absolute() if args.plan else None
+    path = scaffold.new_log(root, plan, args.title)
+    print(f"created {gate.relative(root, path)}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    root = git.repo_root()
+    log = find_active_log(root, load_config(root))
+    history = read_history(root, log)
+    plan = plan_of(root, log.path) if log.path else None
+    if history.skipped_lines:
+        warn(f"{history.skipped_lines} unreadable journal line(s) skipped (a writer was interrupted)")
+    if args.json:
+        report = {
+            "active_log": log.rel,
+            "reason": log.reason,
+            "warnings": list(log.warnings),
+            "plan": gate.relative(root, plan) if plan else None,
+            "journal": gate.relative(root, history.journal),
+            "records": history.records,
+            "pending": history.pending,
+            "latest": {name: _as_dict(record) for name, record in sorted(history.latest.items())},
+        }
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return 0
+    print(f"active log: {log.rel or 'none'} ({log.reason})")
+    print(f"plan: {gate.relative(root, plan) if plan else 'none'}")
+    journal = gate.relative(root, history.journal)
+    print(f"journal: {journal}: {history.records} records, {history.pending} pending")
+    for name, record in sorted(history.latest.items()):
+        print(f"  {name:<24} {record.status.value:<8} {record.time}  {record.summary}")
+    return 0
+
+
+def _as_dict(record: object) -> dict[str, object]:
+    data = dataclasses.asdict(record)  # type: ignore[call-overload]
+    data["status"] = data["status"].value
+    return data  # type: ignore[no-any-return]
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    root = git.repo_root()
+    config = load_config(root)
+    log = find_active_log(root, config)
+    outcome = sync(root, log, config)
+    print(f"{PROG} sync: {outcome.written} record(s) written to {outcome.log}")
+    return 0
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    run = gate.start(args.gate)
+    status = Status(args.status)
+    summary = args.summary or f"{status.value} (recorded by hand)"
+    return gate.finish(run, _record(run, status, summary, dict(args.metric or [])))
+
+
+def cmd_exec(args: argparse.Namespace) -> int:
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        raise GateError("exec needs a command after --")
+    run = gate.start(args.gate)
+    executable = shutil.which(command[0])
+    if executable is None:
+        return gate.fail(args.gate, GateError(f"command not found: {command[0]}"), run)
+    started = time.monotonic()
+    returncode = subprocess.run([executable, *command[1:]], check=False).returncode
+    elapsed = time.monotonic() - started
+    status = Status.PASS if returncode == 0 else Status.FAIL
+    summary = args.summary or f"{Path(command[0]).name} exited {returncode} in {elapsed:.1f} s"
+    record = _record(run, status, summary, {"exit_code": float(returncode)}, tool=Path(command[0]).name)
+    code = gate.finish(run, record)
+    return returncode if code in (0, 1) and returncode else code
+
+
+def _record(
+    run: gate.GateRun, status: Status, summary: str, metrics: dict[str, float | str], tool: str = ""
+) -> Record:
+    staged = git.index_fingerprint_source(run.root)
+    return run.record(
+        status, summary, metrics=metrics, tools={tool: ""} if tool else {}, fingerprint=fingerprint([staged])
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
+    commands = parser.add_subparsers(dest="command_name", required=True, metavar="COMMAND")
+
+    sub = commands.add_parser("init", help="create .platform-mode/ and a config stub")
+    sub.set_defaults(func=cmd_init)
+
+    sub = commands.add_parser("new-log", help="write the next numbered execution log")
+    sub.add_argument("--plan", help="the plan it executes (default: the highest-numbered plan)")
+    sub.add_argument("--title", help="the log's title (default: the plan's)")
+    sub.set_defaults(func=cmd_new_log)
+
+    sub = commands.add_parser("status", help="active log, plan, records, pending, latest per gate")
+    sub.add_argument("--json", action="store_true", help="one JSON object")
+    sub.set_defaults(func=cmd_status)
+
+    sub = commands.add_parser("sync", help="write pending records into the Markdown log")
+    sub.set_defaults(func=cmd_sync)
+
+    sub = commands.add_parser("record", help="record a result of any tool")
+    sub.add_argument("--gate", required=True, type=_gate_name)
+    sub.add_argument("--status", required=True, choices=[s.value for s in Status])
+    sub.add_argument("--summary", help="one line; the default names the status")
+    sub.add_argument("--metric", action="append", type=_metric, metavar="KEY=VALUE")
+    sub.set_defaults(func=cmd_record)
+
+    sub = commands.add_parser("exec", help="run a command, keep its exit code, record its result")
+    sub.add_argument("--gate", required=True, type=_gate_name)
+    sub.add_argument("--summary", help="one line; the default names the command and its exit code")
+    sub.add_argument("command", nargs=argparse.REMAINDER, help="-- CMD [ARG...]")
+    sub.set_defaults(func=cmd_exec)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except GateError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""What a gate judges: staged under a commit, FROM..TO under pre-push, `--compare-with REF` in CI."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from hooks.lib.context import RunContext
+from hooks.lib.git import run_git, split_z
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+
+
+@dataclasses.dataclass(frozen=True)
+class ChangeSet:
+    """Which diff to read: `git diff <args>` names it."""
+
+    diff_args: tuple[str, ...]
+    description: str  # for messages: "staged changes", "origin/main...HEAD"
+
+    @classmethod
+    def for_run(cls, context: RunContext, compare_with: str | None = None) -> ChangeSet:
+        if compare_with:
+            return cls((f"{compare_with}...HEAD",), f"{compare_with}...HEAD")
+        if context.from_ref and context.to_ref:
+            span = f"{context.from_ref}...{context.to_ref}"
+            return cls((span,), span)
+        return cls(("--cached",), "staged changes")
+
+
+def changed_files(root: Path, changes: ChangeSet) -> list[str]:
+    """Repo-relative paths that the change set adds, copies, modifies, renames or deletes."""
+    output = run_git("diff", "--name-only", "--no-ext-diff", "-z", *changes.diff_args, "--", cwd=root)
+    return split_z(output)
+
+
+def added_lines(root: Path, changes: ChangeSet, paths: Iterable[str] = ()) -> dict[str, set[int]]:
+    """Line numbers (1-based, in the new version) that the change set adds or modifies, per file."""
+    pathspecs = [f":(literal){path}" for path in paths]
+    output = run_git(
+        "-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-color", "--unified=0",
+        "--diff-filter=d", *changes.diff_args, "--", *pathspecs, cwd=root,
+    )  # fmt: skip
+    added: dict[str, set[int]] = {}
+    current: set[int] | None = None
+    for line in output.split("\n"):
+        if line.startswith("+++ "):
+            name = line[4:].removesuffix("\t")  # git appends a tab to names with spaces
+            current = None if name == "/dev/null" else added.setdefault(_unquote(name)[2:], set())
+        elif current is not None and (match := _HUNK.match(line)):
+            start, count = int(match[1]), int(match[2] if match[2] is not None else 1)
+            current.update(range(start, start + count))
+    return {path: lines for path, lines in added.items() if lines}
+
+
+def _unquote(name: str) -> str:
+    """git's C-style quoting of unusual path names (`"b/caf\\303\\251.py"`)."""
+    if not (name.startswith('"') and name.endswith('"')):
+        return name
+    raw = bytearray()
+    body = name[1:-1]
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == "\\" and index + 1 < len(body):
+            following = body[index + 1]
+            if following in "01234567":
+                raw.append(int(body[index + 1 : index + 4], 8))
+                index += 4
+                continue
+            raw.append(_ESCAPES.get(following, ord(following)))
+            index += 2
+            continue
+        raw.extend(char.encode())
+        index += 1
+    return raw.decode(errors="surrogateescape")

@@ -1,0 +1,61 @@
+"""Durable file writes: whole writes, fsync, atomic replacement (a crash leaves old or new, never half)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from hooks.lib.errors import GateError
+
+
+def read_text(path: Path, rel: str) -> str:
+    """A file's text, strictly UTF-8 (a BOM stays as it is); anything else is a GateError."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GateError(f"{rel}: cannot read: {exc.strerror}") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GateError(
+            f"{rel}: not UTF-8 text (byte {exc.start}); platform-gates only edits UTF-8 logs"
+        ) from exc
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def fsync_directory(directory: Path) -> None:
+    if os.name == "nt":  # pragma: no cover - directories cannot be opened on Windows
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, fsync it, then rename it over `path`."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), mode)
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        temporary.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    fsync_directory(path.parent)

@@ -1,0 +1,102 @@
+"""The frame every gate shares: repository, config and active log first; the verdict recorded last."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from hooks.lib import git
+from hooks.lib.config import Config, load_config
+from hooks.lib.context import RunContext, run_context
+from hooks.lib.documents import ActiveLog, find_active_log
+from hooks.lib.errors import GateError
+from hooks.lib.output import error_line, summary_line, warn
+from hooks.lib.record import Record, Status, utc_now
+from hooks.lib.recording import record_result
+
+
+@dataclasses.dataclass(frozen=True)
+class GateRun:
+    gate: str
+    root: Path
+    config: Config
+    context: RunContext
+    log: ActiveLog
+    started: float  # time.monotonic() at the start
+
+    def record(
+        self,
+        status: Status,
+        summary: str,
+        *,
+        files: int = 0,
+        counts: Mapping[str, int] | None = None,
+        metrics: Mapping[str, float | str] | None = None,
+        threshold: str = "",
+        tools: Mapping[str, str] | None = None,
+        fingerprint: str = "",
+    ) -> Record:
+        return Record(
+            gate=self.gate,
+            status=status,
+            summary=summary,
+            time=utc_now(),
+            duration_s=round(time.monotonic() - self.started, 3),
+            files=files,
+            counts=dict(counts or {}),
+            metrics=dict(metrics or {}),
+            threshold=threshold,
+            tools=dict(tools or {}),
+            commit=git.head_commit(self.root),
+            branch=git.current_branch(self.root),
+            fingerprint=fingerprint,
+            stage=self.context.stage,
+            run_id=self.context.run_id,
+        )
+
+
+def start(gate: str, cwd: Path | None = None) -> GateRun:
+    """Everything a gate needs before it judges; a GateError when the repository or config is unusable."""
+    started = time.monotonic()
+    root = git.repo_root(cwd)
+    config = load_config(root)
+    log = find_active_log(root, config)
+    for message in log.warnings:
+        warn(message)
+    return GateRun(gate, root, config, run_context(), log, started)
+
+
+def finish(run: GateRun, record: Record) -> int:
+    """Record the verdict, print the summary line, and return the exit code (2 if it was not recorded)."""
+    try:
+        outcome = record_result(run.root, record, run.log, run.context, run.config)
+    except (GateError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(summary_line(run.gate, record.status, record.summary, "record NOT written"))
+        print(error_line(run.gate, f"could not write the record: {reason}"))
+        return 2
+    print(summary_line(run.gate, record.status, record.summary, outcome.describe()))
+    return record.status.exit_code
+
+
+def fail(gate: str, error: GateError, run: GateRun | None = None) -> int:
+    """Report a run that could not judge: one line, exit 2, and an `error` record when possible."""
+    print(error_line(gate, str(error)))
+    if run is not None:
+        # The line above already says what went wrong; a record that cannot be written must not hide it.
+        with contextlib.suppress(GateError, OSError):
+            record_result(run.root, run.record(Status.ERROR, str(error)), run.log, run.context, run.config)
+    return 2
+
+
+def relative(root: Path, path: str | os.PathLike[str]) -> str:
+    """A path as output and records show it: repo-relative, POSIX."""
+    candidate = Path(path)
+    try:
+        return candidate.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return candidate.as_posix()

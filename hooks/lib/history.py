@@ -1,0 +1,46 @@
+"""Reading the journal back: counts, latest record per gate, what is pending; streamed, never loaded whole."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from hooks.lib.documents import ActiveLog, inside_repo
+from hooks.lib.files import read_text
+from hooks.lib.journal import Journal
+from hooks.lib.record import Record
+from hooks.lib.results_table import find_block
+
+
+@dataclasses.dataclass(frozen=True)
+class History:
+    journal: Path
+    records: int  # one per gate per run: superseded partial records are not counted
+    pending: int
+    latest: dict[str, Record]
+    skipped_lines: int
+
+
+def read_history(root: Path, log: ActiveLog) -> History:
+    journal = Journal(root, log.rel)
+    present: set[str] = set()
+    if log.path is not None:
+        block = find_block(read_text(inside_repo(root, log.path), log.rel or log.path.name))
+        present = set(block.row_ids()) if block else set()
+    synced = journal.synced_offset() if log.path is not None else None
+    total = pending = 0
+    latest: dict[str, Record] = {}
+    superseded: set[str] = set()
+    for offset, record in journal.records():
+        total += 1
+        if record.supersedes:
+            superseded.add(record.supersedes)
+        latest[record.gate] = record
+        if synced is not None and offset > synced and record.id not in present:
+            pending += 1
+    return History(journal.path, total - len(superseded), pending, latest, journal.skipped_lines)
+
+
+def latest_record(root: Path, log: ActiveLog, gate: str) -> Record | None:
+    """The newest record of `gate`, read from the end of the journal."""
+    return next((r for r in Journal(root, log.rel).records_from_end() if r.gate == gate), None)

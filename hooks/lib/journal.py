@@ -1,0 +1,135 @@
+"""The journal: append-only JSON Lines, one file per execution log, in a state directory that ignores itself.
+
+Appends hold a cross-process file lock, go out in one write and are fsynced, so several writers (pre-commit
+runs, prek's parallel hooks, CI jobs) never interleave and a finished append survives a crash. A crash
+mid-append leaves at most one torn line; readers skip it with a warning and the next append starts on a
+fresh line, so no earlier record is ever lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import filelock
+
+from hooks.lib.errors import GateError
+from hooks.lib.files import fsync_directory, replace_atomically, write_all
+from hooks.lib.record import Record, from_json, to_json
+
+STATE_DIR = ".platform-gates/state"
+NO_LOG_JOURNAL = "no-active-log"
+LOCK_TIMEOUT_S = 120
+_READ_CHUNK = 1 << 16
+
+
+def state_dir(root: Path) -> Path:
+    """`<repo>/.platform-gates/state`, created on first use with a `.gitignore` of `*` (as .pytest_cache)."""
+    directory = root / STATE_DIR
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        ignore.write_text("# created by platform-gates: its state is never committed\n*\n")
+    return directory
+
+
+def journal_name(log_rel: str | None) -> str:
+    if log_rel is None:
+        return NO_LOG_JOURNAL
+    return re.sub(r"[^A-Za-z0-9._-]", "_", log_rel.replace("/", "__"))
+
+
+class Journal:
+    """The journal of one execution log (or of "no active log")."""
+
+    def __init__(self, root: Path, log_rel: str | None) -> None:
+        name = journal_name(log_rel)
+        self.directory = state_dir(root) / "journals"
+        self.path = self.directory / f"{name}.jsonl"
+        self.synced_path = self.directory / f"{name}.synced"
+        self.skipped_lines = 0
+        self._lock = filelock.FileLock(self.directory / f"{name}.lock", timeout=LOCK_TIMEOUT_S)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the journal's lock (re-entrant in one process): appends and log rewrites take it."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            with self._lock:
+                yield
+        except filelock.Timeout as exc:
+            raise GateError(f"journal {self.path.name} stayed locked for {LOCK_TIMEOUT_S} s") from exc
+
+    def append(self, record: Record) -> None:
+        data = (to_json(record) + "\n").encode()
+        with self.locked():
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0))
+            try:
+                size = os.fstat(fd).st_size
+                if size:
+                    os.lseek(fd, size - 1, os.SEEK_SET)
+                    if os.read(fd, 1) != b"\n":
+                        data = b"\n" + data  # a torn line from a crashed writer stays alone
+                write_all(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if size == 0:
+                fsync_directory(self.directory)
+
+    def records(self, start: int = 0) -> Iterator[tuple[int, Record]]:
+        """Stream (end offset, record) from byte `start` on; unreadable lines are counted and skipped."""
+        try:
+            f = self.path.open("rb")
+        except FileNotFoundError:
+            return
+        with f:
+            f.seek(start)
+            offset = start
+            for line in f:
+                offset += len(line)
+                if not line.strip():
+                    continue
+                try:
+                    yield offset, from_json(line)
+                except ValueError:
+                    self.skipped_lines += 1
+
+    def records_from_end(self) -> Iterator[Record]:
+        """Newest first, reading backwards in chunks: finding the latest records costs O(their size)."""
+        try:
+            f = self.path.open("rb")
+        except FileNotFoundError:
+            return
+        with f:
+            position = f.seek(0, os.SEEK_END)
+            rest = b""
+            while position > 0:
+                step = min(_READ_CHUNK, position)
+                position -= step
+                f.seek(position)
+                lines = (f.read(step) + rest).split(b"\n")
+                rest = lines.pop(0)
+                for line in reversed(lines):
+                    yield from self._parsed(line)
+            yield from self._parsed(rest)
+
+    def _parsed(self, line: bytes) -> Iterator[Record]:
+        if line.strip():
+            try:
+                yield from_json(line)
+            except ValueError:
+                self.skipped_lines += 1
+
+    def synced_offset(self) -> int:
+        """Byte offset up to which every record is already a row in the Markdown log."""
+        try:
+            return int(self.synced_path.read_text().strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def set_synced_offset(self, offset: int) -> None:
+        replace_atomically(self.synced_path, f"{offset}\n".encode())

@@ -1,0 +1,90 @@
+"""Where a record goes: always the journal; the Markdown log too whenever that is safe.
+
+pre-commit fails a hook that changes a tracked file (and rolls its writes back when the user has unstaged
+edits), so inside pre-commit a tracked log is never written: the record stays pending in the journal until
+`platform-gates sync`, or the next gate run outside pre-commit, writes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from hooks.lib import git
+from hooks.lib.config import Config
+from hooks.lib.context import RunContext
+from hooks.lib.documents import ActiveLog, inside_repo
+from hooks.lib.errors import GateError
+from hooks.lib.files import read_text, replace_atomically
+from hooks.lib.journal import Journal
+from hooks.lib.record import Record
+from hooks.lib.results_table import SECTION, find_block, write_records
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    journal: Path
+    log: str | None
+    pending: int  # records of this journal not yet in the Markdown log
+    written: int  # rows this call added to the Markdown log
+
+    def describe(self) -> str:
+        """The tail of a gate's summary line: where its record went."""
+        if self.log is None:
+            return "no active log; recorded in the journal only"
+        if self.pending:
+            return (
+                f"recorded in the journal; {self.pending} pending for {self.log} "
+                "(tracked log, not written during a hook; run `platform-gates sync`)"
+            )
+        return f"recorded in {self.log}"
+
+
+def record_result(root: Path, record: Record, log: ActiveLog, context: RunContext, config: Config) -> Outcome:
+    journal = Journal(root, log.rel)
+    with journal.locked():
+        journal.append(record)
+        if log.path is None or log.rel is None:
+            return Outcome(journal.path, None, 0, 0)
+        target = inside_repo(root, log.path)
+        if context.in_pre_commit and git.is_tracked(root, target):
+            return Outcome(journal.path, log.rel, count_pending(journal, target, log.rel), 0)
+        written = _sync_locked(journal, target, log.rel, config)
+        return Outcome(journal.path, log.rel, 0, written)
+
+
+def sync(root: Path, log: ActiveLog, config: Config) -> Outcome:
+    """Write every pending record of the active log's journal into the Markdown log."""
+    if log.path is None or log.rel is None:
+        raise GateError("no active execution log to sync into; create one with `platform-gates new-log`")
+    journal = Journal(root, log.rel)
+    target = inside_repo(root, log.path)
+    with journal.locked():
+        written = _sync_locked(journal, target, log.rel, config)
+    return Outcome(journal.path, log.rel, 0, written)
+
+
+def count_pending(journal: Journal, target: Path, rel: str) -> int:
+    block = find_block(read_text(target, rel))
+    present = set(block.row_ids()) if block else set()
+    return sum(
+        1
+        for _, record in journal.records(journal.synced_offset())
+        if record.id not in present and record.supersedes not in present
+    )
+
+
+def _sync_locked(journal: Journal, target: Path, rel: str, config: Config) -> int:
+    pending = list(journal.records(journal.synced_offset()))
+    if not pending:
+        return 0
+    text = read_text(target, rel)
+    aliases = config.core().section_aliases.get(SECTION, [])
+    try:
+        written = write_records(text, [record for _, record in pending], aliases)
+    except GateError as exc:
+        raise GateError(f"{rel}: {exc}") from exc
+    if written.text != text:
+        replace_atomically(target, written.text.encode("utf-8"))
+    journal.set_synced_offset(pending[-1][0])
+    return written.added
