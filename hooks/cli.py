@@ -24,6 +24,7 @@ from hooks.lib.recording import sync
 
 PROG = "platform-gates"
 GATE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+BASELINE_DIR = ".platform-gates"
 HOOK_IDS: tuple[str, ...] = ()  # the gates shipped in .pre-commit-hooks.yaml, for `init`'s snippet
 
 PRE_COMMIT_SNIPPET = """\
@@ -148,6 +149,20 @@ def _record(
     )
 
 
+def cmd_baseline(args: argparse.Namespace) -> int:
+    root = git.repo_root()
+    output = (
+        Path(args.output).absolute() if args.output else root / BASELINE_DIR / f"{args.gate}.baseline.json"
+    )
+    if args.gate == "lint":
+        from hooks import lint as gate_module
+    else:
+        from hooks import security as gate_module
+    count = gate_module.write_baseline(root, output)
+    print(f"{PROG} baseline: {count} {args.gate} finding(s) written to {gate.relative(root, output)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
     commands = parser.add_subparsers(dest="command_name", required=True, metavar="COMMAND")
@@ -179,6 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--summary", help="one line; the default names the command and its exit code")
     sub.add_argument("command", nargs=argparse.REMAINDER, help="-- CMD [ARG...]")
     sub.set_defaults(func=cmd_exec)
+
+    sub = commands.add_parser("baseline", help="write a gate's baseline of the findings present now")
+    sub.add_argument("gate", choices=["lint", "security"])
+    sub.add_argument("--output", help=f"where to write it (default: {BASELINE_DIR}/<gate>.baseline.json)")
+    sub.set_defaults(func=cmd_baseline)
     return parser
 
 
