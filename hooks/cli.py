@@ -74,6 +74,8 @@ def cmd_new_log(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     root = git.repo_root()
     log = find_active_log(root, load_config(root))
+    for message in log.warnings:
+        warn(message)
     history = read_history(root, log)
     plan = plan_of(root, log.path) if log.path else None
     if history.skipped_lines:

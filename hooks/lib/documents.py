@@ -135,7 +135,7 @@ def find_active_log(root: Path, config: Config, environ: Mapping[str, str] = os.
     open_logs = [
         document
         for document in reversed(scan_documents(root).of_kind("execution"))
-        if not is_terminal_status(read_header(document.path, document.rel).get("status"))
+        if not is_terminal_status(_header_inside(root, document).get("status"))
     ]
     if not open_logs:
         return ActiveLog(None, None, "no open execution log in .platform-mode/execution/")
@@ -145,6 +145,14 @@ def find_active_log(root: Path, config: Config, environ: Mapping[str, str] = os.
         others = ", ".join(d.rel for d in open_logs[1:])
         warnings = (f"several open execution logs; using {active.rel}, also open: {others}",)
     return ActiveLog(active.path, active.rel, "highest-numbered open execution log", warnings)
+
+
+def _header_inside(root: Path, document: Document) -> Header:
+    try:
+        inside_repo(root, document.path)
+    except GateError as exc:
+        raise GateError(f"{document.rel} is a symlink that leaves the repository") from exc
+    return read_header(document.path, document.rel)
 
 
 def _explicit_log(root: Path, value: str, source: str) -> ActiveLog:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
@@ -39,13 +40,28 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def replace_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, fsync it, then rename it over `path`."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def replace_atomically(path: Path, data: bytes, scratch: Path | None = None) -> None:
+    """Write `data` to a temporary file, fsync it, then rename it over `path`.
+
+    The temporary file lives in `scratch` (the ignored state directory) when given, so a writer killed
+    mid-write leaves nothing in the user's tree; across file systems it falls back to `path`'s folder.
+    """
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = 0o644
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+        try:
+            _replace_via(scratch / f"{path.name}.{os.getpid()}.tmp", path, data, mode)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+    _replace_via(path.with_name(f".{path.name}.{os.getpid()}.tmp"), path, data, mode)
+
+
+def _replace_via(temporary: Path, path: Path, data: bytes, mode: int) -> None:
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), mode)
         try:

@@ -76,8 +76,7 @@ def finish(run: GateRun, record: Record) -> int:
         outcome = record_result(run.root, record, run.log, run.context, run.config)
     except (GateError, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        print(summary_line(run.gate, record.status, record.summary, "record NOT written"))
-        print(error_line(run.gate, f"could not write the record: {reason}"))
+        print(summary_line(run.gate, record.status, record.summary, f"record NOT written: {reason}"))
         return 2
     print(summary_line(run.gate, record.status, record.summary, outcome.describe()))
     return record.status.exit_code

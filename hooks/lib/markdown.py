@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -99,7 +98,8 @@ def _block_parser() -> MarkdownIt:
 
 def parse_outline(text: str) -> Outline:
     lines = split_lines(text)
-    tokens = _block_parser().parse(text)
+    # A byte-order mark would hide a fence or heading on the first line; a space keeps every offset.
+    tokens = _block_parser().parse(" " + text[1:] if text.startswith("\ufeff") else text)
     raw: list[tuple[int, str, int]] = []
     code: set[int] = set()
     html: list[tuple[int, int, str]] = []
@@ -172,6 +172,8 @@ def _front_matter(lines: list[str], name: str) -> Header:
     closing = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip("\r\n") == "---"), None)
     if closing is None:
         raise GateError(f"{name}: front matter opened with '---' is never closed")
+    import yaml  # only logs with front matter pay for it
+
     try:
         data = yaml.safe_load("".join(lines[1:closing]))
     except yaml.YAMLError as exc:

@@ -85,6 +85,6 @@ def _sync_locked(journal: Journal, target: Path, rel: str, config: Config) -> in
     except GateError as exc:
         raise GateError(f"{rel}: {exc}") from exc
     if written.text != text:
-        replace_atomically(target, written.text.encode("utf-8"))
+        replace_atomically(target, written.text.encode("utf-8"), scratch=journal.directory)
     journal.set_synced_offset(pending[-1][0])
     return written.added

@@ -119,6 +119,12 @@ def write_records(text: str, records: Sequence[Record], aliases: Iterable[str] =
         return Written(new, (block.start, block.start + len(rendered)), added)
     position, inserted = _insertion(text, outline, rendered, nl, tuple(aliases))
     new = text[:position] + inserted + text[position:]
+    try:
+        placed = find_block(new) is not None
+    except GateError:
+        placed = False
+    if not placed:  # what we inserted was swallowed by a code fence that never closes
+        raise GateError("cannot add the results block: the log ends inside an unclosed code fence")
     return Written(new, (position, position + len(inserted)), added)
 
 

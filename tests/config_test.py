@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from hooks.lib.config import load_config
+from hooks.lib.errors import GateError
+from tests.util import write
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoSettings:
+    max_complexity: int | None = None
+    format: bool = True
+    ratio: float = 1.0
+    ignore: list[str] = dataclasses.field(default_factory=list)
+
+
+def test_no_config_gives_defaults(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config.source is None
+    assert config.gate("lint", DemoSettings) == DemoSettings()
+    assert config.core().log is None
+
+
+def test_pyproject_table_with_kebab_case_keys(tmp_path: Path) -> None:
+    write(
+        tmp_path / "pyproject.toml",
+        "[tool.platform-gates]\nlog = 'x.md'\n[tool.platform-gates.lint]\n"
+        "max-complexity = 10\nformat = false\nratio = 2\nignore = ['*.md']\n",
+    )
+    config = load_config(tmp_path)
+    assert config.core().log == "x.md"
+    assert config.gate("lint", DemoSettings) == DemoSettings(10, False, 2, ["*.md"])
+
+
+def test_own_file_wins_over_pyproject(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.platform-gates.lint]\nmax-complexity = 10\n")
+    write(tmp_path / ".platform-gates.toml", "[lint]\nmax-complexity = 5\n")
+    assert load_config(tmp_path).gate("lint", DemoSettings).max_complexity == 5
+
+
+def test_section_aliases_are_a_table_of_lists(tmp_path: Path) -> None:
+    write(tmp_path / ".platform-gates.toml", '[section-aliases]\n"Quality Report" = ["QA"]\n')
+    assert load_config(tmp_path).core().section_aliases == {"Quality Report": ["QA"]}
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[lint]\nmax-complexty = 3\n", "unknown key tool.platform-gates.lint.max-complexty"),
+        ("[lint]\nmax-complexity = '10'\n", "lint.max-complexity must be an integer, got '10'"),
+        ("[lint]\nmax-complexity = true\n", "lint.max-complexity must be an integer"),
+        ("[lint]\nformat = 1\n", "lint.format must be true or false"),
+        ("[lint]\nignore = ['a', 2]\n", "lint.ignore must be a list of a string"),
+        ("lint = 3\n", "tool.platform-gates.lint must be a table"),
+        ("colour = 'red'\n", "unknown key tool.platform-gates.colour"),
+        ("this is not toml", "cannot read TOML"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path: Path, toml: str, message: str) -> None:
+    write(tmp_path / ".platform-gates.toml", toml)
+    with pytest.raises(GateError) as info:
+        load_config(tmp_path).gate("lint", DemoSettings)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
