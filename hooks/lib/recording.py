@@ -18,14 +18,14 @@ from hooks.lib.errors import GateError
 from hooks.lib.files import read_text, replace_atomically
 from hooks.lib.journal import Journal
 from hooks.lib.record import Record
-from hooks.lib.results_table import SECTION, find_block, write_records
+from hooks.lib.results_table import SECTION, write_records
 
 
 @dataclasses.dataclass(frozen=True)
 class Outcome:
     journal: Path
     log: str | None
-    pending: int  # records of this journal not yet in the Markdown log
+    pending: bool  # the record waits in the journal for `platform-gates sync`
     written: int  # rows this call added to the Markdown log
 
     def describe(self) -> str:
@@ -34,8 +34,8 @@ class Outcome:
             return "no active log; recorded in the journal only"
         if self.pending:
             return (
-                f"recorded in the journal; {self.pending} pending for {self.log} "
-                "(tracked log, not written during a hook; run `platform-gates sync`)"
+                f"recorded in the journal, pending for {self.log} "
+                "(a tracked log is not written during a hook: run `platform-gates sync`)"
             )
         return f"recorded in {self.log}"
 
@@ -45,12 +45,12 @@ def record_result(root: Path, record: Record, log: ActiveLog, context: RunContex
     with journal.locked():
         journal.append(record)
         if log.path is None or log.rel is None:
-            return Outcome(journal.path, None, 0, 0)
+            return Outcome(journal.path, None, False, 0)
         target = inside_repo(root, log.path)
         if context.in_pre_commit and git.is_tracked(root, target):
-            return Outcome(journal.path, log.rel, count_pending(journal, target, log.rel), 0)
+            return Outcome(journal.path, log.rel, True, 0)
         written = _sync_locked(journal, target, log.rel, config)
-        return Outcome(journal.path, log.rel, 0, written)
+        return Outcome(journal.path, log.rel, False, written)
 
 
 def sync(root: Path, log: ActiveLog, config: Config) -> Outcome:
@@ -61,17 +61,7 @@ def sync(root: Path, log: ActiveLog, config: Config) -> Outcome:
     target = inside_repo(root, log.path)
     with journal.locked():
         written = _sync_locked(journal, target, log.rel, config)
-    return Outcome(journal.path, log.rel, 0, written)
-
-
-def count_pending(journal: Journal, target: Path, rel: str) -> int:
-    block = find_block(read_text(target, rel))
-    present = set(block.row_ids()) if block else set()
-    return sum(
-        1
-        for _, record in journal.records(journal.synced_offset())
-        if record.id not in present and record.supersedes not in present
-    )
+    return Outcome(journal.path, log.rel, False, written)
 
 
 def _sync_locked(journal: Journal, target: Path, rel: str, config: Config) -> int:
