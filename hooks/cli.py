@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -13,14 +14,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from hooks.lib import gate, git, scaffold
+from hooks.lib import gate, git, runner, scaffold
 from hooks.lib.config import load_config
-from hooks.lib.documents import find_active_log, plan_of
+from hooks.lib.documents import PLATFORM_DIR, find_active_log, plan_of
 from hooks.lib.errors import GateError
 from hooks.lib.history import read_history
 from hooks.lib.output import warn
 from hooks.lib.record import Record, Status, fingerprint
 from hooks.lib.recording import sync
+from hooks.lib.report import quality_report
 
 PROG = "platform-gates"
 GATE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -165,6 +167,49 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    root = git.repo_root()
+    if not (root / PLATFORM_DIR).is_dir() and not args.gates:
+        raise GateError(f"no {PLATFORM_DIR}/ in {root}: run `platform-gates init` first, or name the gates")
+    specs = runner.select_gates(args.gates)
+    files = runner.candidate_files(root, args.all_files)
+    progress = sys.stderr.isatty()
+    if progress:
+        print(f"running {len(specs)} gate(s) on {len(files)} file(s)...", file=sys.stderr)
+
+    def done(result: runner.GateResult) -> None:
+        if progress:
+            print(f"  {result.hook_id} finished in {result.duration_s:.1f} s", file=sys.stderr)
+
+    results = runner.run_gates(root, specs, files, args.all_files, on_done=done)
+    for result in results:
+        details = [line for line in result.output.splitlines() if line != result.summary]
+        if details and result.exit_code:
+            print(f"--- {result.hook_id}")
+            print("\n".join(details))
+    width = max(len(result.hook_id) for result in results)
+    print(f"\n{'gate':<{width}}  {'verdict':<7}  {'time':>7}  summary")
+    for result in results:
+        verdict = {0: "pass", 1: "FAIL"}.get(result.exit_code, "ERROR")
+        summary = result.summary.removeprefix(f"{result.hook_id}: ")
+        print(f"{result.hook_id:<{width}}  {verdict:<7}  {result.duration_s:>6.1f}s  {summary}")
+    return max((result.exit_code for result in results), default=0)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    root = git.repo_root()
+    log = find_active_log(root, load_config(root))
+    markdown = quality_report(log.rel, read_history(root, log))
+    print(markdown, end="")
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if args.github_summary or summary_file:
+        if not summary_file:
+            raise GateError("--github-summary needs GITHUB_STEP_SUMMARY (set by GitHub Actions)")
+        with Path(summary_file).open("a", encoding="utf-8") as f:
+            f.write(markdown + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
     commands = parser.add_subparsers(dest="command_name", required=True, metavar="COMMAND")
@@ -196,6 +241,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--summary", help="one line; the default names the command and its exit code")
     sub.add_argument("command", nargs=argparse.REMAINDER, help="-- CMD [ARG...]")
     sub.set_defaults(func=cmd_exec)
+
+    sub = commands.add_parser("run", help="run the gates outside pre-commit, in parallel, with one summary")
+    sub.add_argument("gates", nargs="*", metavar="GATE", help="gate names (default: all)")
+    sub.add_argument("--all-files", action="store_true", help="every tracked file, not only changed ones")
+    sub.set_defaults(func=cmd_run)
+
+    sub = commands.add_parser("report", help="the Quality Report as Markdown")
+    sub.add_argument(
+        "--github-summary",
+        action="store_true",
+        help="also append it to $GITHUB_STEP_SUMMARY (automatic there)",
+    )
+    sub.set_defaults(func=cmd_report)
 
     sub = commands.add_parser("baseline", help="write a gate's baseline of the findings present now")
     sub.add_argument("gate", choices=["lint", "security"])

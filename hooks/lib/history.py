@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 from pathlib import Path
 
@@ -19,9 +20,13 @@ class History:
     pending: int
     latest: dict[str, Record]
     skipped_lines: int
+    trend: list[Record]  # the newest records of the trend gate (coverage), oldest first
 
 
-def read_history(root: Path, log: ActiveLog) -> History:
+TREND_GATE = "platform-coverage"
+
+
+def read_history(root: Path, log: ActiveLog, trend_size: int = 10) -> History:
     journal = Journal(root, log.rel)
     present: set[str] = set()
     if log.path is not None:
@@ -31,14 +36,17 @@ def read_history(root: Path, log: ActiveLog) -> History:
     total = pending = 0
     latest: dict[str, Record] = {}
     superseded: set[str] = set()
+    trend: collections.deque[Record] = collections.deque(maxlen=trend_size)
     for offset, record in journal.records():
+        if record.gate == TREND_GATE:
+            trend.append(record)
         total += 1
         if record.supersedes:
             superseded.add(record.supersedes)
         latest[record.gate] = record
         if synced is not None and offset > synced and record.id not in present:
             pending += 1
-    return History(journal.path, total - len(superseded), pending, latest, journal.skipped_lines)
+    return History(journal.path, total - len(superseded), pending, latest, journal.skipped_lines, list(trend))
 
 
 def latest_record(root: Path, log: ActiveLog, gate: str) -> Record | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 
@@ -11,6 +12,30 @@ from hooks.lib.record import Status
 def finding_line(path: str, line: int | None, col: int | None, code: str, message: str) -> str:
     where = ":".join(str(part) for part in (path, line, col) if part is not None)
     return f"{where}: {code} {message}"
+
+
+def print_finding(path: str, line: int | None, col: int | None, code: str, message: str) -> None:
+    """One finding line; under GitHub Actions also an `::error` annotation on that line of the file."""
+    print(finding_line(path, line, col, code, message))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        print(github_annotation(path, line, col, f"{code} {message}"))
+
+
+def github_annotation(path: str, line: int | None, col: int | None, message: str) -> str:
+    properties = [f"file={_escape_property(path)}"]
+    if line is not None:
+        properties.append(f"line={line}")
+    if col is not None:
+        properties.append(f"col={col}")
+    return f"::error {','.join(properties)}::{_escape_data(message)}"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def counts_text(counts: Mapping[str, int]) -> str:

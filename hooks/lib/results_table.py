@@ -79,13 +79,17 @@ def render_row(record: Record) -> str:
     cells = (
         record.time.replace("T", " "),
         record.gate,
-        _RESULT[record.status],
+        render_result(record.status),
         record.summary,
         record.threshold or "-",
         ", ".join(f"{tool} {version}".strip() for tool, version in record.tools.items()) or "-",
         f"{record.short_commit} <!-- id:{record.id} -->",
     )
     return "| " + " | ".join(_cell(cell, keep_comment=i == 6) for i, cell in enumerate(cells)) + " |"
+
+
+def render_result(status: Status) -> str:
+    return _RESULT[status]
 
 
 def _cell(value: str, keep_comment: bool = False) -> str:

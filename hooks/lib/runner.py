@@ -1,0 +1,146 @@
+"""`platform-gates run`: every gate outside pre-commit, in parallel, with one summary at the end.
+
+Each gate runs as its own console script (the same program pre-commit runs), so a run here records and
+judges exactly as a hook does. Files are chosen as pre-commit would: tracked files with `--all-files`,
+otherwise the files changed against HEAD, filtered by each gate's `identify` tags.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from identify import identify
+
+from hooks.lib.errors import GateError
+from hooks.lib.git import run_git, split_z
+
+GATE_TIMEOUT_S = 3600
+
+
+@dataclasses.dataclass(frozen=True)
+class GateSpec:
+    hook_id: str
+    tags: frozenset[str] | None  # identify tags a file needs one of; None: the gate takes no file names
+
+
+# Mirrors .pre-commit-hooks.yaml (a test keeps the two in step).
+GATES = (
+    GateSpec("platform-lint", frozenset({"python", "pyi"})),
+    GateSpec("platform-security", frozenset({"python"})),
+    GateSpec("platform-secrets", frozenset({"text"})),
+    GateSpec("platform-coverage", None),
+    GateSpec("platform-log-freshness", None),
+    GateSpec("platform-traceability", None),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class GateResult:
+    hook_id: str
+    exit_code: int
+    summary: str  # the gate's own summary line, or the reason it could not run
+    output: str
+    duration_s: float
+    files: int
+
+
+def select_gates(names: Sequence[str]) -> list[GateSpec]:
+    if not names:
+        return list(GATES)
+    by_name = {spec.hook_id: spec for spec in GATES} | {spec.hook_id[9:]: spec for spec in GATES}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        known = ", ".join(spec.hook_id for spec in GATES)
+        raise GateError(f"unknown gate {unknown[0]!r} (known: {known})")
+    return list(dict.fromkeys(by_name[name] for name in names))
+
+
+def candidate_files(root: Path, all_files: bool) -> list[str]:
+    """Tracked files with `all_files`, else what changed against HEAD (staged, unstaged, new)."""
+    if all_files:
+        return split_z(run_git("ls-files", "-z", cwd=root))
+    has_head = bool(run_git("rev-parse", "--verify", "--quiet", "HEAD^{commit}", cwd=root).strip())
+    changed = (
+        split_z(run_git("diff", "--name-only", "-z", "--no-ext-diff", "HEAD", cwd=root)) if has_head else []
+    )
+    staged = split_z(run_git("diff", "--name-only", "-z", "--cached", cwd=root)) if not has_head else []
+    new = split_z(run_git("ls-files", "-z", "--others", "--exclude-standard", cwd=root))
+    return list(dict.fromkeys([*changed, *staged, *new]))
+
+
+def files_for(spec: GateSpec, root: Path, files: Sequence[str]) -> list[str]:
+    if spec.tags is None:
+        return []
+    chosen = []
+    for name in files:
+        path = root / name
+        if path.is_file() and not path.is_symlink() and identify.tags_from_path(str(path)) & spec.tags:
+            chosen.append(name)
+    return chosen
+
+
+def run_gates(
+    root: Path,
+    specs: Sequence[GateSpec],
+    files: Sequence[str],
+    all_files: bool,
+    on_done: Callable[[GateResult], None] = lambda result: None,
+) -> list[GateResult]:
+    """Run the gates concurrently; results come back in `specs` order."""
+    jobs = {spec.hook_id: files_for(spec, root, files) for spec in specs}
+    results: dict[str, GateResult] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(len(specs), os.cpu_count() or 1))) as pool:
+        futures = {
+            pool.submit(_run_one, root, spec, jobs[spec.hook_id], all_files): spec.hook_id for spec in specs
+        }
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.hook_id] = result
+            on_done(result)
+    return [results[spec.hook_id] for spec in specs]
+
+
+def _run_one(root: Path, spec: GateSpec, files: list[str], all_files: bool) -> GateResult:
+    started = time.monotonic()
+    if spec.tags is not None and not files:
+        return GateResult(spec.hook_id, 0, "skipped: no files of its type", "", 0.0, 0)
+    command = [_executable(spec.hook_id)]
+    if all_files and spec.hook_id == "platform-secrets":
+        command.append("--all-lines")  # CI judges whole files, whatever happens to be staged
+    command += ["--", *files] if files else []
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("PRE_COMMIT")}
+    try:
+        completed = subprocess.run(
+            command,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=GATE_TIMEOUT_S,
+            env=environ,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return GateResult(
+            spec.hook_id, 2, f"could not run: {exc}", "", time.monotonic() - started, len(files)
+        )
+    output = completed.stdout + completed.stderr
+    summary = next(
+        (line for line in reversed(output.splitlines()) if line.startswith(f"{spec.hook_id}:")),
+        output.strip().splitlines()[-1] if output.strip() else f"exit {completed.returncode}",
+    )
+    return GateResult(
+        spec.hook_id, completed.returncode, summary, output, time.monotonic() - started, len(files)
+    )
+
+
+def _executable(hook_id: str) -> str:
+    beside = Path(sys.executable).parent / hook_id
+    return str(beside) if beside.exists() else shutil.which(hook_id) or hook_id

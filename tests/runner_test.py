@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hooks.lib.output import github_annotation
+from hooks.lib.runner import GATES, candidate_files, files_for, select_gates
+from tests.util import PROJECT, add_platform_mode, commit, run_cli, write
+
+
+def test_gate_table_mirrors_the_manifest() -> None:
+    manifest = {hook["id"]: hook for hook in yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())}
+    assert [spec.hook_id for spec in GATES] == list(manifest)
+    for spec in GATES:
+        hook = manifest[spec.hook_id]
+        takes_files = hook.get("pass_filenames", True)
+        assert (spec.tags is not None) is takes_files
+        if takes_files:
+            assert spec.tags == frozenset(hook.get("types_or") or hook.get("types"))
+
+
+def test_gates_are_named_by_id_or_short_name() -> None:
+    assert [spec.hook_id for spec in select_gates(["lint", "platform-lint", "secrets"])] == [
+        "platform-lint",
+        "platform-secrets",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "nonsense"], "unknown gate 'nonsense'"),
+        (["run"], "no .platform-mode/"),
+    ],
+)
+def test_run_bad_input_is_one_line_and_exit_2(repo: Path, args: list[str], message: str) -> None:
+    result = run_cli(repo, *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_run_outside_a_repository_is_exit_2(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "run", env={"GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
+    assert result.returncode == 2
+    assert "not inside a git repository" in result.stderr
+
+
+def test_candidate_files_are_changes_or_everything(repo: Path) -> None:
+    write(repo / "a.py", "x = 1\n")
+    commit(repo, "a")
+    write(repo / "a.py", "x = 2\n")
+    write(repo / "b.py", "y = 1\n")
+    write(repo / "ignored.py", "")
+    write(repo / ".gitignore", "ignored.py\n")
+    assert sorted(candidate_files(repo, all_files=False)) == [".gitignore", "a.py", "b.py"]
+    assert sorted(candidate_files(repo, all_files=True)) == ["README.md", "a.py"]
+
+
+def test_files_are_filtered_by_identify_tags(repo: Path) -> None:
+    write(repo / "a.py", "")
+    write(repo / "b.pyi", "")
+    write(repo / "script", "#!/usr/bin/env python3\n")
+    (repo / "script").chmod(0o755)
+    write(repo / "data.bin", "")
+    (repo / "data.bin").write_bytes(b"\x00\x01\x02")
+    lint = select_gates(["lint"])[0]
+    security = select_gates(["security"])[0]
+    names = ["a.py", "b.pyi", "script", "data.bin", "README.md"]
+    assert files_for(lint, repo, names) == ["a.py", "b.pyi", "script"]
+    assert files_for(security, repo, names) == ["a.py", "script"]
+
+
+def test_report_prints_latest_results_and_coverage_trend(repo: Path, tmp_path: Path) -> None:
+    add_platform_mode(repo)
+    for value in ("80.0", "82.5"):
+        run_cli(
+            repo, "record", "--gate", "platform-coverage", "--status", "pass", "--metric", f"total={value}"
+        )
+    run_cli(repo, "record", "--gate", "platform-lint", "--status", "fail", "--summary", "3 findings")
+    summary = tmp_path / "summary.md"
+    result = run_cli(repo, "report", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 0, result.stderr
+    assert "| platform-lint | ❌ fail | 3 findings |" in result.stdout
+    assert "| 82.5% | +2.5 |" in result.stdout
+    assert summary.read_text() == result.stdout + "\n"
+
+
+def test_report_with_github_summary_flag_but_no_variable_is_exit_2(repo: Path) -> None:
+    result = run_cli(repo, "report", "--github-summary")
+    assert result.returncode == 2
+    assert "GITHUB_STEP_SUMMARY" in result.stderr
+
+
+def test_report_counts_pending_records(repo: Path) -> None:
+    add_platform_mode(repo)
+    commit(repo, "log")
+    run_cli(repo, "record", "--gate", "x", "--status", "pass", env={"PRE_COMMIT": "1"})
+    assert json.loads(run_cli(repo, "status", "--json").stdout)["pending"] == 1
+    assert "1 record(s) pending" in run_cli(repo, "report").stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "message", "expected"),
+    [
+        ("src/a.py", 3, "E501 line too long", "::error file=src/a.py,line=3::E501 line too long"),
+        ("a,b:c.py", None, "50% done\nnext", "::error file=a%2Cb%3Ac.py::50%25 done%0Anext"),
+    ],
+)
+def test_github_annotations_escape_their_fields(
+    path: str, line: int | None, message: str, expected: str
+) -> None:
+    assert github_annotation(path, line, None, message) == expected
