@@ -201,3 +201,11 @@ def test_a_symlinked_log_inside_the_repository_is_written_through(repo: Path) ->
     assert run_cli(repo, "record", "--gate", "demo", "--status", "pass").returncode == 0
     assert (logs / "execution001.execution.md").is_symlink()
     assert find_block(target.read_text()) is not None
+
+
+def test_status_and_report_write_nothing(repo: Path) -> None:
+    add_platform_mode(repo)
+    commit(repo, "log")
+    assert run_cli(repo, "status").returncode == 0
+    assert run_cli(repo, "report").returncode == 0
+    assert git(repo, "status", "--porcelain", "--ignored") == ""

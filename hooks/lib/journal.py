@@ -47,7 +47,8 @@ class Journal:
 
     def __init__(self, root: Path, log_rel: str | None) -> None:
         name = journal_name(log_rel)
-        self.directory = state_dir(root) / "journals"
+        self.root = root
+        self.directory = root / STATE_DIR / "journals"  # made on the first write, not by readers
         self.path = self.directory / f"{name}.jsonl"
         self.synced_path = self.directory / f"{name}.synced"
         self.skipped_lines = 0
@@ -56,7 +57,8 @@ class Journal:
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the journal's lock (re-entrant in one process): appends and log rewrites take it."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        state_dir(self.root)
+        self.directory.mkdir(exist_ok=True)
         try:
             with self._lock:
                 yield
