@@ -16,7 +16,7 @@ from hooks.lib.documents import ActiveLog, find_active_log
 from hooks.lib.errors import GateError
 from hooks.lib.output import error_line, summary_line, warn
 from hooks.lib.record import Record, Status, utc_now
-from hooks.lib.recording import record_result
+from hooks.lib.recording import LogNotWritten, record_result
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,6 +74,9 @@ def finish(run: GateRun, record: Record) -> int:
     """Record the verdict, print the summary line, and return the exit code (2 if it was not recorded)."""
     try:
         outcome = record_result(run.root, record, run.log, run.context, run.config)
+    except LogNotWritten as exc:
+        print(summary_line(run.gate, record.status, record.summary, str(exc)))
+        return 2
     except (GateError, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         print(summary_line(run.gate, record.status, record.summary, f"record NOT written: {reason}"))

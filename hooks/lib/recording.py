@@ -21,6 +21,10 @@ from hooks.lib.record import Record
 from hooks.lib.results_table import SECTION, write_records
 
 
+class LogNotWritten(GateError):
+    """The record is safe in the journal, but the Markdown log could not be written (sync will retry)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Outcome:
     journal: Path
@@ -49,7 +53,11 @@ def record_result(root: Path, record: Record, log: ActiveLog, context: RunContex
         target = inside_repo(root, log.path)
         if context.in_pre_commit and git.is_tracked(root, target):
             return Outcome(journal.path, log.rel, True, 0)
-        written = _sync_locked(journal, target, log.rel, config)
+        try:
+            written = _sync_locked(journal, target, log.rel, config)
+        except (GateError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise LogNotWritten(f"recorded in the journal but NOT in {log.rel}: {reason}") from exc
         return Outcome(journal.path, log.rel, False, written)
 
 
