@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hooks.lib.errors import GateError
 from hooks.lib.markdown import (
@@ -133,3 +135,25 @@ def test_status_words(value: str | None, word: str, terminal: bool) -> None:
 )
 def test_parse_date_reads_iso_and_prose(value: str, expected: dt.date | None) -> None:
     assert parse_date(value) == expected
+
+
+_markdownish = st.lists(
+    st.sampled_from([*"#*-:`~ \n\r\t|>[]()!_09aZ", "**Status**: ", "---\n", "```\n", "## ", "✅", "é"]),
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(_markdownish, st.text(max_size=200)))
+def test_parsers_never_fail_but_with_a_gate_error(text: str) -> None:
+    try:
+        header = parse_header(text, "fuzz.md")
+    except GateError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert all(field.line >= 1 for field in header.fields.values())
+    outline = parse_outline(text)
+    assert "".join(outline.lines) == text
+    for heading in outline.headings:
+        assert 0 <= heading.line < heading.end_line <= len(outline.lines)
+        assert heading.line not in outline.code_lines
