@@ -21,7 +21,7 @@ CONFIG_STUB = """\
 SECTION_HINTS = {
     "Implementation Log": "Dated entries of what was built, per story, with acceptance-criteria progress.",
     "Quality Report": "The gates record their results here (the table below is managed by platform-gates).",
-    "Decision Log": "One `#### Decision DEC-001: title` entry per decision: Context, Decision, Rationale.",
+    "Decision Log": "One `#### Decision DEC-###: title` entry per decision: Context, Decision, Rationale.",
     "Validation Report": "Each requirement of the plan, validated with evidence (cite its FR-/NFR- ID).",
     "Deployment Package": "What ships, how it is deployed and rolled back.",
     "Lessons Learned": "What to keep and what to change next time.",
