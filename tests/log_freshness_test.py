@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from hooks.log_freshness import is_implementation, main
+from tests.util import add_platform_mode, commit, git, write
+
+LOG_REL = ".platform-mode/execution/execution001.execution.md"
+
+
+def freshness(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture(autouse=True)
+def as_a_hook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As pre-commit runs the gate: a tracked log is left alone, records wait in the journal."""
+    monkeypatch.setenv("PRE_COMMIT", "1")
+
+
+@pytest.fixture
+def project(repo: Path) -> Path:
+    add_platform_mode(repo)
+    write(repo / "app.py", "print('v1')\n")
+    commit(repo, "app and log")
+    return repo
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("src/app.py", True),
+        ("docs/guide/index.rst", False),
+        ("README.md", False),
+        (".platform-mode/plans/plan001.plan.md", False),
+        ("poetry.lock", False),
+        ("Dockerfile", True),
+    ],
+)
+def test_what_counts_as_implementation(path: str, expected: bool) -> None:
+    from hooks.log_freshness import DEFAULT_IGNORE
+
+    assert is_implementation(path, DEFAULT_IGNORE) is expected
+
+
+def test_code_change_without_the_log_fails_and_says_what_to_do(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "app.py", "print('v2')\n")
+    git(project, "add", "app.py")
+    code, out = freshness(capsys)
+    assert code == 1
+    day = time.strftime("%Y-%m-%d")
+    assert f"but {LOG_REL} is not part of staged changes (last updated {day} in " in out
+    assert "implementation files: app.py" in out
+    assert (
+        f"add an entry to its '3. Implementation Execution Log' section and stage it: git add {LOG_REL}"
+        in out
+    )
+
+
+def test_code_change_with_the_log_passes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / "app.py", "print('v2')\n")
+    log = project / LOG_REL
+    log.write_text(log.read_text() + "\n#### Story 1.2 started\n")
+    git(project, "add", "-A")
+    code, out = freshness(capsys)
+    assert code == 0
+    assert "is updated with them" in out
+
+
+@pytest.mark.parametrize("path", ["docs/guide.md", ".platform-mode/plans/plan001.plan.md", "uv.lock"])
+def test_changes_that_are_not_implementation_pass(
+    project: Path, capsys: pytest.CaptureFixture[str], path: str
+) -> None:
+    write(project / path, "text\n")
+    git(project, "add", "-A")
+    assert freshness(capsys)[0] == 0
+
+
+def test_extend_ignore_from_config(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / ".platform-gates.toml", '[log-freshness]\nextend-ignore = ["scripts/*"]\n')
+    write(project / "scripts/tool.sh", "echo\n")
+    git(project, "add", "-A")
+    assert freshness(capsys)[0] == 0
+
+
+def test_max_commits_window_lets_an_earlier_update_count(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "app.py", "print('v2')\n")
+    git(project, "add", "app.py")
+    assert freshness(capsys, "--max-commits", "1")[0] == 0  # the log changed in HEAD itself
+    commit(project, "code only")
+    write(project / "app.py", "print('v3')\n")
+    git(project, "add", "app.py")
+    assert freshness(capsys, "--max-commits", "1")[0] == 1
+    code, out = freshness(capsys, "--max-commits", "2")
+    assert code == 0
+    assert "within max-commits 2" in out
+
+
+def test_untracked_log_counts_when_it_changed_after_the_code(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo / "app.py", "print('v1')\n")
+    commit(repo, "code")
+    log = add_platform_mode(repo)
+    write(repo / "app.py", "print('v2')\n")
+    git(repo, "add", "app.py")
+    assert freshness(capsys)[0] == 0
+    old = time.time() - 86400 * 30
+    os.utime(log, (old, old))
+    assert freshness(capsys)[0] == 1
+
+
+def test_compare_with_judges_the_branch(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(project, "branch", "base")
+    write(project / "app.py", "print('v2')\n")
+    commit(project, "code only")
+    assert freshness(capsys, "--compare-with", "base")[0] == 1
+    log = project / LOG_REL
+    log.write_text(log.read_text() + "\nmore\n")
+    commit(project, "log")
+    assert freshness(capsys, "--compare-with", "base")[0] == 0
+
+
+def test_pre_push_range_comes_from_pre_commit(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = git(project, "rev-parse", "HEAD").strip()
+    write(project / "app.py", "print('v2')\n")
+    commit(project, "code only")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", base)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", "HEAD")
+    code, out = freshness(capsys)
+    assert code == 1
+    assert f"is not part of {base}...HEAD" in out
+
+
+def test_without_platform_mode_it_is_skipped(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(repo / "app.py", "x = 1\n")
+    git(repo, "add", "app.py")
+    code, out = freshness(capsys)
+    assert code == 0
+    assert "has not opted in" in out
+
+
+def test_plans_but_no_open_log_fails_with_new_log_advice(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_platform_mode(repo)
+    log = repo / LOG_REL
+    log.write_text(log.read_text().replace("IN PROGRESS", "COMPLETE"))
+    commit(repo, "done")
+    write(repo / "app.py", "x = 1\n")
+    git(repo, "add", "app.py")
+    code, out = freshness(capsys)
+    assert code == 1
+    assert "no open execution log" in out
+    assert "platform-gates new-log" in out
+
+
+def test_bad_ref_is_exit_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = freshness(capsys, "--compare-with", "no-such-ref")
+    assert code == 2
+    assert out.startswith("platform-log-freshness: ERROR - git diff failed")
+    assert len(out.strip().splitlines()) == 1
