@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from hooks.lib.errors import GateError
@@ -75,3 +77,16 @@ def _replace_via(temporary: Path, path: Path, data: bytes, mode: int) -> None:
             temporary.unlink()
         raise
     fsync_directory(path.parent)
+
+
+def content_fingerprint(root: Path, files: Iterable[str]) -> str:
+    """A short hash of the named files' paths and bytes: what a gate checked (unreadable files by name)."""
+    digest = hashlib.sha256()
+    for name in files:
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            with (root / name).open("rb") as f:
+                digest.update(hashlib.file_digest(f, "sha256").digest())
+        except OSError:
+            digest.update(b"unreadable")
+    return "sha256:" + digest.hexdigest()[:16]

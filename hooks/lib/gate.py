@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from hooks.lib import git
@@ -14,8 +15,9 @@ from hooks.lib.config import Config, load_config
 from hooks.lib.context import RunContext, run_context
 from hooks.lib.documents import ActiveLog, find_active_log
 from hooks.lib.errors import GateError
+from hooks.lib.journal import Journal
 from hooks.lib.output import error_line, summary_line, warn
-from hooks.lib.record import Record, Status, utc_now
+from hooks.lib.record import Record, Status, fingerprint, utc_now
 from hooks.lib.recording import LogNotWritten, record_result
 
 
@@ -68,6 +70,48 @@ def start(gate: str, cwd: Path | None = None) -> GateRun:
     for message in log.warnings:
         warn(message)
     return GateRun(gate, root, config, run_context(), log, started)
+
+
+_SEVERITY = {Status.SKIPPED: 0, Status.PASS: 1, Status.FAIL: 2, Status.ERROR: 3}
+_RUN_LOOKBACK = 64  # pre-commit's calls of one hook follow each other: the earlier one is near the end
+
+
+def merge_with_earlier_call(
+    run: GateRun, record: Record, summarize: Callable[[Mapping[str, int], int], str]
+) -> Record:
+    """One record per pre-commit run: a later call of the same run supersedes the earlier call's record.
+
+    pre-commit splits a long file list into several calls even with `require_serial: true`; each call
+    judges its own files, and the record of the last one carries the counts of the whole run.
+    """
+    if not run.context.in_pre_commit:
+        return record
+    earlier = next(
+        (
+            previous
+            for _, previous in zip(
+                range(_RUN_LOOKBACK), Journal(run.root, run.log.rel).records_from_end(), strict=False
+            )
+            if previous.gate == record.gate and previous.run_id == record.run_id
+        ),
+        None,
+    )
+    if earlier is None:
+        return record
+    counts = collections.Counter(earlier.counts)
+    counts.update(record.counts)
+    files = earlier.files + record.files
+    status = max(earlier.status, record.status, key=_SEVERITY.__getitem__)
+    return dataclasses.replace(
+        record,
+        status=status,
+        summary=summarize(counts, files),
+        counts=dict(counts),
+        files=files,
+        duration_s=round(earlier.duration_s + record.duration_s, 3),
+        fingerprint=fingerprint([earlier.fingerprint, record.fingerprint]),
+        supersedes=earlier.id,
+    )
 
 
 def finish(run: GateRun, record: Record) -> int:

@@ -1,0 +1,221 @@
+"""platform-lint: ruff check, ruff format --check and a complexity ceiling, with the project's ruff config.
+
+Both ruff commands run at once on the files pre-commit passes, with `--force-exclude` so the user's
+excludes hold for explicitly passed paths, and `--no-fix` so a `fix = true` config never edits a file
+during a hook. A baseline lets legacy findings through while new ones fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+import json
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from hooks.lib import gate
+from hooks.lib.baseline import load_baseline, new_findings, resolve_baseline, save_baseline
+from hooks.lib.config import load_config
+from hooks.lib.errors import GateError
+from hooks.lib.files import content_fingerprint
+from hooks.lib.output import counts_text, print_finding
+from hooks.lib.record import Status
+from hooks.lib.runner import candidate_files, files_for, select_gates
+
+GATE = "platform-lint"
+BASELINE = Path(".platform-gates/lint.baseline.json")
+RUFF_TIMEOUT_S = 600
+UNFORMATTED = "format"
+
+
+@dataclasses.dataclass(frozen=True)
+class LintSettings:
+    max_complexity: int | None = None
+    format: bool = True
+    baseline: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.path, self.code, self.message)
+
+
+def find_ruff() -> str:
+    """The ruff installed with this package (the hook's own environment), else the one on PATH."""
+    try:
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+
+        return str(find_ruff_bin())
+    except (ImportError, FileNotFoundError):
+        import shutil
+
+        found = shutil.which("ruff")
+        if found is None:
+            raise GateError("ruff is not installed (pip install ruff)") from None
+        return found
+
+
+@dataclasses.dataclass(frozen=True)
+class LintResult:
+    findings: list[Finding]
+    ruff_version: str
+    fingerprint: str
+
+
+def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: str) -> LintResult:
+    """Every ruff finding and unformatted file among `files`, ruff's version, and what was checked."""
+    check = [ruff, "check", "--force-exclude", "--no-fix", "--exit-zero", "--output-format", "json"]
+    if settings.max_complexity is not None:
+        check += [
+            "--extend-select",
+            "C901",
+            "--config",
+            f"lint.mccabe.max-complexity={settings.max_complexity}",
+        ]
+    commands = {"check": [*check, "--", *files], "version": [ruff, "--version"]}
+    if settings.format:
+        commands["format"] = [
+            ruff,
+            "format",
+            "--check",
+            "--force-exclude",
+            "--output-format",
+            "json",
+            "--",
+            *files,
+        ]
+    processes = {
+        name: subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for name, command in commands.items()
+    }
+    checked = content_fingerprint(root, files)  # hashed while ruff works
+    outputs = {name: _finish(name, process) for name, process in processes.items()}
+    findings = [_finding(root, item) for item in _json(outputs["check"], "check")]
+    if settings.format:
+        findings += [
+            Finding(_relative(root, str(item["filename"])), 0, 0, UNFORMATTED, "would reformat")
+            for item in _json(outputs["format"], "format")
+        ]
+    version = outputs["version"].decode().split()[-1]
+    return LintResult(sorted(findings, key=lambda f: (f.path, f.line, f.col, f.code)), version, checked)
+
+
+def _finish(name: str, process: subprocess.Popen[bytes]) -> bytes:
+    try:
+        out, err = process.communicate(timeout=RUFF_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        process.kill()
+        raise GateError(f"ruff {name} did not finish within {RUFF_TIMEOUT_S} s") from exc
+    # exit 0: clean; 1: `format --check` found unformatted files; anything else: ruff could not run.
+    if process.returncode not in (0, 1) or (process.returncode == 1 and name != "format"):
+        reason = err.decode(errors="replace").strip().splitlines()
+        raise GateError(f"ruff {name} failed: {reason[0] if reason else f'exit {process.returncode}'}")
+    return out
+
+
+def _json(output: bytes, name: str) -> list[Mapping[str, object]]:
+    try:
+        items = json.loads(output or b"[]")
+    except json.JSONDecodeError as exc:
+        raise GateError(f"ruff {name} gave output that is not JSON: {exc}") from exc
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _finding(root: Path, item: Mapping[str, object]) -> Finding:
+    location = item.get("location")
+    row, column = (
+        (location.get("row", 0), location.get("column", 0)) if isinstance(location, dict) else (0, 0)
+    )
+    return Finding(
+        path=_relative(root, str(item["filename"])),
+        line=int(row),
+        col=int(column),
+        code=str(item.get("code") or "syntax-error"),
+        message=str(item.get("message", "")),
+    )
+
+
+def _relative(root: Path, filename: str) -> str:
+    return gate.relative(root, filename)
+
+
+def summarize(counts: Mapping[str, int], files: int) -> str:
+    total = sum(counts.values())
+    if not total:
+        return f"no findings in {files} files"
+    return f"{total} findings in {files} files: {counts_text(counts)}"
+
+
+def write_baseline(root: Path, output: Path) -> int:
+    """`platform-gates baseline lint`: every finding in the tracked Python files, as the baseline."""
+    settings = load_config(root).gate("lint", LintSettings)
+    files = files_for(select_gates(["lint"])[0], root, candidate_files(root, all_files=True))
+    findings = lint(root, files, settings, find_ruff()).findings if files else []
+    return save_baseline(output, GATE, (finding.key for finding in findings))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=GATE, description=__doc__)
+    parser.add_argument("filenames", nargs="*", help="files to lint (pre-commit passes them)")
+    parser.add_argument("--max-complexity", type=int, help="turn on C901 at this ceiling")
+    parser.add_argument("--no-format", action="store_true", help="skip `ruff format --check`")
+    parser.add_argument("--baseline", help=f"baseline file (default: {BASELINE} when it exists)")
+    args = parser.parse_args(argv)
+    run = None
+    try:
+        run = gate.start(GATE)
+        settings = run.config.gate("lint", LintSettings)
+        if args.max_complexity is not None:
+            settings = dataclasses.replace(settings, max_complexity=args.max_complexity)
+        if args.no_format:
+            settings = dataclasses.replace(settings, format=False)
+        baseline_path = resolve_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
+        baseline = (
+            load_baseline(baseline_path, gate.relative(run.root, baseline_path)) if baseline_path else None
+        )
+        files = list(args.filenames)
+        result = lint(run.root, files, settings, find_ruff()) if files else LintResult([], "", "")
+    except GateError as exc:
+        return gate.fail(GATE, exc, run)
+    findings = result.findings
+    excused = 0
+    if baseline is not None:
+        findings, excused = new_findings(findings, lambda f: f.key, baseline)
+    for finding in findings:
+        if finding.code == UNFORMATTED:
+            print(f"{finding.path}: would reformat")
+        else:
+            print_finding(finding.path, finding.line, finding.col, finding.code, finding.message)
+    counts = collections.Counter(finding.code for finding in findings)
+    summary = summarize(counts, len(files)) + (f" ({excused} excused by the baseline)" if excused else "")
+    record = run.record(
+        Status.FAIL if findings else Status.PASS,
+        summary,
+        files=len(files),
+        counts=dict(counts),
+        threshold=_threshold(settings),
+        tools={"ruff": result.ruff_version} if result.ruff_version else {},
+        fingerprint=result.fingerprint,
+    )
+    return gate.finish(run, gate.merge_with_earlier_call(run, record, summarize))
+
+
+def _threshold(settings: LintSettings) -> str:
+    parts = ["ruff check", "ruff format" if settings.format else ""]
+    if settings.max_complexity is not None:
+        parts.append(f"max-complexity {settings.max_complexity}")
+    return ", ".join(part for part in parts if part)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

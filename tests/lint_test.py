@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hooks.lint import main
+from tests.util import add_platform_mode, commit, run_cli, write
+
+CLEAN = 'def greet(name: str) -> str:\n    return f"hello {name}"\n'
+UNUSED_IMPORT = "import os\n\n\ndef f() -> int:\n    return 1\n"
+COMPLEX = """\
+def route(a: int, b: int, c: int) -> int:
+    if a:
+        return 1
+    if b:
+        return 2
+    if c:
+        return 3
+    return 4
+"""
+RUFF_CONFIG = (
+    '[tool.ruff]\nline-length = 100\nextend-exclude = ["generated"]\n[tool.ruff.lint]\nselect = ["E", "F"]\n'
+)
+
+
+def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    code = main(list(args))
+    return code, capsys.readouterr().out.splitlines()
+
+
+@pytest.fixture
+def project(repo: Path) -> Path:
+    write(repo / "pyproject.toml", RUFF_CONFIG)
+    add_platform_mode(repo)
+    return repo
+
+
+def test_clean_files_pass_and_record_the_ruff_version(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "good.py", CLEAN)
+    code, lines = lint(capsys, "good.py")
+    assert code == 0
+    assert lines[-1].startswith("platform-lint: PASS - no findings in 1 files · recorded in ")
+    latest = json.loads(run_cli(project, "status", "--json").stdout)["latest"]["platform-lint"]
+    assert set(latest["tools"]) == {"ruff"}
+    assert latest["fingerprint"].startswith("sha256:")
+
+
+def test_findings_and_unformatted_files_fail(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / "bad.py", UNUSED_IMPORT)
+    write(project / "ugly.py", "x  =  1\n")
+    code, lines = lint(capsys, "bad.py", "ugly.py")
+    assert code == 1
+    assert "bad.py:1:8: F401 `os` imported but unused" in lines
+    assert "ugly.py: would reformat" in lines
+    assert "2 findings in 2 files: F401 x1, format x1" in lines[-1]
+
+
+def test_the_users_excludes_hold_for_passed_paths(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / "generated/api.py", UNUSED_IMPORT + "x  =  1\n")
+    assert lint(capsys, "generated/api.py")[0] == 0
+
+
+def test_max_complexity_turns_on_c901(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / "route.py", COMPLEX)
+    assert lint(capsys, "route.py")[0] == 0
+    write(project / ".platform-gates.toml", "[lint]\nmax-complexity = 3\n")
+    code, lines = lint(capsys, "route.py")
+    assert code == 1
+    assert "route.py:1:5: C901 `route` is too complex (4 > 3)" in lines
+    assert lint(capsys, "route.py", "--max-complexity", "5")[0] == 0
+
+
+def test_format_check_can_be_turned_off(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / "ugly.py", "x  =  1\n")
+    write(project / ".platform-gates.toml", "[lint]\nformat = false\n")
+    assert lint(capsys, "ugly.py")[0] == 0
+
+
+def test_a_fix_true_config_never_edits_a_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        project / "pyproject.toml", RUFF_CONFIG.replace("line-length = 100", "line-length = 100\nfix = true")
+    )
+    bad = write(project / "bad.py", UNUSED_IMPORT)
+    assert lint(capsys, "bad.py")[0] == 1
+    assert bad.read_text() == UNUSED_IMPORT
+
+
+def test_baseline_ignores_line_numbers_but_counts(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / "legacy.py", "def f(x: object) -> bool:\n    return x == None\n")
+    commit(project, "legacy")
+    result = run_cli(project, "baseline", "lint")
+    assert result.returncode == 0, result.stderr
+    assert "1 lint finding(s) written to .platform-gates/lint.baseline.json" in result.stdout
+    code, lines = lint(capsys, "legacy.py")
+    assert code == 0
+    assert "(1 excused by the baseline)" in lines[-1]
+    # The legacy finding moved down: still excused. An identical twin is new: one entry excuses one.
+    moved = "\n\ndef f(x: object) -> bool:\n    return x == None\n\n\ndef g(y: object) -> bool:\n    return y == None\n"
+    write(project / "legacy.py", moved)
+    code, lines = lint(capsys, "legacy.py", "--no-format")
+    assert code == 1
+    assert [line for line in lines if line.startswith("legacy.py")] == [
+        "legacy.py:8:17: E711 Comparison to `None` should be `cond is None`"
+    ]
+    assert "1 findings in 1 files: E711 x1 (1 excused by the baseline)" in lines[-1]
+
+
+def test_a_missing_baseline_named_explicitly_is_exit_2(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "good.py", CLEAN)
+    code, lines = lint(capsys, "good.py", "--baseline", "nope.json")
+    assert code == 2
+    assert lines == ["platform-lint: ERROR - baseline nope.json does not exist"]
+
+
+def test_a_broken_ruff_config_is_exit_2_with_ruffs_reason(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "pyproject.toml", "[tool.ruff]\nline-length = 'long'\n")
+    write(project / "good.py", CLEAN)
+    code, lines = lint(capsys, "good.py")
+    assert code == 2
+    assert len(lines) == 1
+    assert lines[0].startswith("platform-lint: ERROR - ruff ")
+
+
+def test_split_calls_of_one_pre_commit_run_leave_one_record(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project / "a.py", UNUSED_IMPORT)
+    write(project / "b.py", CLEAN)
+    write(project / "c.py", UNUSED_IMPORT)
+    monkeypatch.setenv("PRE_COMMIT", "1")  # both calls share pre-commit's process as parent: one run
+    assert lint(capsys, "a.py", "b.py")[0] == 1
+    code, lines = lint(capsys, "c.py")
+    assert code == 1
+    assert "2 findings in 3 files: F401 x2" in lines[-1]
+    report = json.loads(run_cli(project, "status", "--json").stdout)
+    assert report["records"] == 1
+    assert report["latest"]["platform-lint"]["files"] == 3
