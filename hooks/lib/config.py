@@ -61,15 +61,15 @@ def load_config(root: Path) -> Config:
     """Read the config of the repository at `root`; `.platform-gates.toml` wins over pyproject.toml."""
     own = root / OWN_FILE
     if own.is_file():
-        return _checked(Config(_read_toml(own), OWN_FILE))
+        return _checked(Config(read_toml(own), OWN_FILE))
     pyproject = root / PYPROJECT
     if pyproject.is_file():
-        table = _read_toml(pyproject).get("tool", {}).get("platform-gates", {})
+        table = read_toml(pyproject).get("tool", {}).get("platform-gates", {})
         return _checked(Config(table, PYPROJECT))
     return Config({}, None)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
