@@ -27,7 +27,6 @@ from hooks.lib.report import quality_report
 PROG = "platform-gates"
 GATE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 BASELINE_DIR = ".platform-gates"
-HOOK_IDS: tuple[str, ...] = ()  # the gates shipped in .pre-commit-hooks.yaml, for `init`'s snippet
 
 PRE_COMMIT_SNIPPET = """\
 Add to .pre-commit-config.yaml:
@@ -60,7 +59,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     root = git.repo_root()
     for created in scaffold.init(root):
         print(f"created {created}")
-    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in HOOK_IDS) or "      # (no gates yet)\n"
+    hooks = "".join(f"      - id: {spec.hook_id}\n" for spec in runner.GATES)
     print(PRE_COMMIT_SNIPPET.format(hooks=hooks))
     return 0
 

@@ -23,9 +23,9 @@ def test_gate_table_mirrors_the_manifest() -> None:
 
 
 def test_gates_are_named_by_id_or_short_name() -> None:
-    assert [spec.hook_id for spec in select_gates(["lint", "platform-lint", "secrets"])] == [
+    assert [spec.hook_id for spec in select_gates(["lint", "platform-lint", "security"])] == [
         "platform-lint",
-        "platform-secrets",
+        "platform-security",
     ]
 
 

@@ -116,7 +116,8 @@ def test_split_over_cores_finds_exactly_what_bandit_finds(
         [str(BIN / "bandit"), "-f", "json", "-q", *names], cwd=project, capture_output=True, text=True
     )
     theirs = sorted(
-        f"{r['filename'].removeprefix('./')}:{r['line_number']}: {r['test_id']}" for r in json.loads(raw.stdout)["results"]
+        f"{r['filename'].removeprefix('./')}:{r['line_number']}: {r['test_id']}"
+        for r in json.loads(raw.stdout)["results"]
     )
     assert code == 1
     assert ours == theirs

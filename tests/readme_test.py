@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from tests.util import PROJECT
+
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_hook_id_has_its_own_readme_section() -> None:
+    manifest = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
+    for hook in manifest:
+        assert f"### `{hook['id']}`" in README, f"README has no section for {hook['id']}"
+
+
+def test_every_hook_entry_is_a_console_script() -> None:
+    manifest = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
+    pyproject = (PROJECT / "pyproject.toml").read_text()
+    for hook in manifest:
+        assert re.search(rf'^{re.escape(hook["entry"])} = "hooks\.\w+:main"$', pyproject, re.M)
+
+
+def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one() -> None:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+    assert commands == ["make demo", "make test"]
+    assert "make test" in (PROJECT / ".ci/run").read_text()
