@@ -20,7 +20,7 @@ from hooks.lib.baseline import load_baseline, new_findings, resolve_baseline, sa
 from hooks.lib.config import load_config
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
-from hooks.lib.output import counts_text, print_finding
+from hooks.lib.output import counts_text, plural, print_finding
 from hooks.lib.record import Status
 from hooks.lib.runner import candidate_files, files_for, select_gates
 
@@ -152,8 +152,8 @@ def _relative(root: Path, filename: str) -> str:
 def summarize(counts: Mapping[str, int], files: int) -> str:
     total = sum(counts.values())
     if not total:
-        return f"no findings in {files} files"
-    return f"{total} findings in {files} files: {counts_text(counts)}"
+        return f"no findings in {plural(files, 'file')}"
+    return f"{plural(total, 'finding')} in {plural(files, 'file')}: {counts_text(counts)}"
 
 
 def write_baseline(root: Path, output: Path) -> int:

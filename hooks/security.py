@@ -26,7 +26,7 @@ from hooks.lib.baseline import load_baseline, new_findings, resolve_baseline, sa
 from hooks.lib.config import load_config, read_toml
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
-from hooks.lib.output import counts_text, print_finding
+from hooks.lib.output import counts_text, plural, print_finding
 from hooks.lib.record import Status
 from hooks.lib.runner import candidate_files, files_for, select_gates
 
@@ -179,8 +179,9 @@ def summarize(counts: Mapping[str, int], files: int) -> str:
     by_severity = {key: value for key, value in counts.items() if key in LEVELS}
     total = sum(by_test.values())
     if not total:
-        return f"no findings in {files} files"
-    return f"{total} findings in {files} files: {counts_text(by_test)}; severity {counts_text(by_severity)}"
+        return f"no findings in {plural(files, 'file')}"
+    found = f"{plural(total, 'finding')} in {plural(files, 'file')}"
+    return f"{found}: {counts_text(by_test)}; severity {counts_text(by_severity)}"
 
 
 def write_baseline(root: Path, output: Path) -> int:

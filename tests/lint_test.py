@@ -43,7 +43,7 @@ def test_clean_files_pass_and_record_the_ruff_version(
     write(project / "good.py", CLEAN)
     code, lines = lint(capsys, "good.py")
     assert code == 0
-    assert lines[-1].startswith("platform-lint: PASS - no findings in 1 files · recorded in ")
+    assert lines[-1].startswith("platform-lint: PASS - no findings in 1 file · recorded in ")
     latest = json.loads(run_cli(project, "status", "--json").stdout)["latest"]["platform-lint"]
     assert set(latest["tools"]) == {"ruff"}
     assert latest["fingerprint"].startswith("sha256:")
@@ -106,7 +106,7 @@ def test_baseline_ignores_line_numbers_but_counts(project: Path, capsys: pytest.
     assert [line for line in lines if line.startswith("legacy.py")] == [
         "legacy.py:8:17: E711 Comparison to `None` should be `cond is None`"
     ]
-    assert "1 findings in 1 files: E711 x1 (1 excused by the baseline)" in lines[-1]
+    assert "1 finding in 1 file: E711 x1 (1 excused by the baseline)" in lines[-1]
 
 
 def test_a_missing_baseline_named_explicitly_is_exit_2(

@@ -32,7 +32,7 @@ def test_findings_print_with_severity_and_confidence(
     code, lines = security(capsys, "app.py")
     assert code == 1
     assert "app.py:5: B602 [high/high] subprocess call with shell=True identified, security issue." in lines
-    assert lines[-1].startswith("platform-security: FAIL - 2 findings in 1 files: B404 x1, B602 x1; severity")
+    assert lines[-1].startswith("platform-security: FAIL - 2 findings in 1 file: B404 x1, B602 x1; severity")
 
 
 def test_a_hardcoded_password_is_never_repeated(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

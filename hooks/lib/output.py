@@ -44,6 +44,11 @@ def counts_text(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{name} x{count}" for name, count in ordered if count)
 
 
+def plural(count: int, noun: str) -> str:
+    """`plural(1, "file")` → `1 file`; `plural(3, "file")` → `3 files`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def summary_line(gate: str, status: Status, summary: str, where: str) -> str:
     return f"{gate}: {status.value.upper()} - {summary} · {where}"
 
