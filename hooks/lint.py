@@ -53,7 +53,7 @@ class Finding:
 def find_ruff() -> str:
     """The ruff installed with this package (the hook's own environment), else the one on PATH."""
     try:
-        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+        from ruff.__main__ import find_ruff_bin
 
         return str(find_ruff_bin())
     except (ImportError, FileNotFoundError):

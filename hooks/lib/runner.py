@@ -35,6 +35,7 @@ class GateSpec:
 GATES = (
     GateSpec("platform-lint", frozenset({"python", "pyi"})),
     GateSpec("platform-security", frozenset({"python"})),
+    GateSpec("platform-secrets", frozenset({"text"})),
     GateSpec("platform-log-freshness", None),
     GateSpec("platform-traceability", None),
 )

@@ -1,0 +1,137 @@
+"""platform-secrets: no new secret enters the repository, judged by the detect-secrets engine in-process.
+
+Under a commit it judges the lines the commit adds, so an old finding in a file does not block an
+unrelated change; a file with nothing staged (as under `--all-files` in CI) is judged whole. It honours
+`.secrets.baseline` and the allowlist pragmas and never rewrites the baseline (detect-secrets' hook does,
+and parallel batches race on it: Yelp/detect-secrets#149). Output names type, place and hash, never a value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from hooks.lib import gate
+from hooks.lib.changes import ChangeSet, added_lines
+from hooks.lib.errors import GateError
+from hooks.lib.journal import state_dir
+from hooks.lib.output import counts_text, plural, print_finding
+from hooks.lib.record import Status, fingerprint
+from hooks.lib.secrets_engine import Secret, load_engine, scan_files
+
+GATE = "platform-secrets"
+BINARY_PROBE_BYTES = 8192
+
+
+@dataclasses.dataclass(frozen=True)
+class SecretsSettings:
+    baseline: str = ".secrets.baseline"
+    all_lines: bool = False
+    max_file_size_kib: int = 1024
+    cache: bool = True
+
+
+def choose_files(root: Path, names: Sequence[str], settings: SecretsSettings) -> tuple[list[str], list[str]]:
+    """The files to scan, and a note for each one skipped (deleted, symlink, binary, huge, not UTF-8)."""
+    baseline = (root / settings.baseline).absolute()
+    chosen: list[str] = []
+    notes: list[str] = []
+    for name in names:
+        path = Path(name)
+        if path.absolute() == baseline:
+            continue  # the baseline holds hashes of known secrets, as in detect-secrets' own hook
+        reason = _skip_reason(path, settings.max_file_size_kib)
+        if reason:
+            notes.append(f"{gate.relative(root, path)}: skipped ({reason})")
+        else:
+            chosen.append(name)
+    return chosen, notes
+
+
+def _skip_reason(path: Path, max_kib: int) -> str:
+    if path.is_symlink():
+        return "symlink"
+    if not path.is_file():
+        return "deleted or not a file"
+    size = path.stat().st_size
+    if size > max_kib * 1024:
+        return f"{size / 1048576:.1f} MiB, over max-file-size-kib {max_kib}"
+    with path.open("rb") as f:
+        data = f.read()
+    if b"\0" in data[:BINARY_PROBE_BYTES]:
+        return "binary"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    return ""
+
+
+def judged(secrets: Sequence[Secret], added: dict[str, set[int]]) -> list[Secret]:
+    """Secrets on added lines; in a file with nothing added (nothing staged), every secret."""
+    return [s for s in secrets if s.path not in added or s.line in added[s.path]]
+
+
+def summarize(counts: Mapping[str, int], files: int) -> str:
+    total = sum(counts.values())
+    if not total:
+        return f"no new secrets in {plural(files, 'file')}"
+    return f"{plural(total, 'new secret')} in {plural(files, 'file')}: {counts_text(counts)}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=GATE, description=__doc__)
+    parser.add_argument("filenames", nargs="*", help="files to scan (pre-commit passes them)")
+    parser.add_argument(
+        "--all-lines", action="store_true", default=None, help="judge whole files, not added lines"
+    )
+    parser.add_argument(
+        "--baseline", help="detect-secrets baseline (default: .secrets.baseline if it exists)"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="do not reuse results for unchanged files")
+    args = parser.parse_args(argv)
+    run = None
+    try:
+        run = gate.start(GATE)
+        settings = run.config.gate("secrets", SecretsSettings)
+        if args.baseline:
+            settings = dataclasses.replace(settings, baseline=args.baseline)
+        if args.all_lines:
+            settings = dataclasses.replace(settings, all_lines=True)
+        baseline_path = run.root / settings.baseline
+        if args.baseline and not baseline_path.is_file():
+            raise GateError(f"baseline {args.baseline} does not exist")
+        files, notes = choose_files(run.root, args.filenames, settings)
+        engine = load_engine(run.root, baseline_path if baseline_path.is_file() else None)
+        cache = state_dir(run.root) / "cache" if settings.cache and not args.no_cache else None
+        secrets = scan_files(run.root, files, engine, cache)
+        if not settings.all_lines:
+            changes = ChangeSet.for_run(run.context)
+            secrets = judged(
+                secrets, added_lines(run.root, changes, [gate.relative(run.root, f) for f in files])
+            )
+    except GateError as exc:
+        return gate.fail(GATE, exc, run)
+    for secret in secrets:
+        print_finding(secret.path, secret.line, None, secret.type, f"(hash {secret.short_hash})")
+    for note in notes:
+        print(note)
+    counts = collections.Counter(secret.type for secret in secrets)
+    summary = summarize(counts, len(files)) + (f" ({plural(len(notes), 'file')} skipped)" if notes else "")
+    record = run.record(
+        Status.FAIL if secrets else Status.PASS,
+        summary,
+        files=len(files),
+        counts=dict(counts),
+        threshold="whole files" if settings.all_lines else "added lines",
+        tools={"detect-secrets": engine.version},
+        fingerprint=fingerprint(f"{s.path}:{s.line}:{s.hash}" for s in secrets),
+    )
+    return gate.finish(run, gate.merge_with_earlier_call(run, record, summarize))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
