@@ -52,3 +52,11 @@ def read_history(root: Path, log: ActiveLog, trend_size: int = 10) -> History:
 def latest_record(root: Path, log: ActiveLog, gate: str) -> Record | None:
     """The newest record of `gate`, read from the end of the journal."""
     return next((r for r in Journal(root, log.rel).records_from_end() if r.gate == gate), None)
+
+
+def latest_with_metric(root: Path, log: ActiveLog, gate: str, metric: str) -> Record | None:
+    """The newest record of `gate` that carries `metric` (a coverage total, say), read from the end."""
+    return next(
+        (r for r in Journal(root, log.rel).records_from_end() if r.gate == gate and metric in r.metrics),
+        None,
+    )

@@ -36,6 +36,7 @@ GATES = (
     GateSpec("platform-lint", frozenset({"python", "pyi"})),
     GateSpec("platform-security", frozenset({"python"})),
     GateSpec("platform-secrets", frozenset({"text"})),
+    GateSpec("platform-coverage", None),
     GateSpec("platform-log-freshness", None),
     GateSpec("platform-traceability", None),
 )

@@ -1,0 +1,234 @@
+"""platform-coverage: the coverage threshold, the drop since the last recorded figure, and changed lines.
+
+It reads coverage data that already exists (pre-commit's maintainers rule out running tests in a hook,
+pre-commit/pre-commit-hooks#291) and never passes vacuously: no data, data older than the code it
+covers, or changed source lines the data does not mention all fail, saying what to run (diff-cover
+passes with "No lines with coverage information in this diff": Bachmann1234/diff_cover#295, #401).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from hooks.lib import gate
+from hooks.lib.changes import ChangeSet, added_lines
+from hooks.lib.coverage_data import DATA_FILES, CoverageReport, Scope, coverage_scope, find_data, read_report
+from hooks.lib.errors import GateError
+from hooks.lib.git import run_git, split_z
+from hooks.lib.history import latest_with_metric
+from hooks.lib.record import Record, Status, fingerprint
+
+GATE = "platform-coverage"
+RUN_TESTS = "run the tests with coverage (e.g. `coverage run -m pytest && coverage xml`)"
+
+
+@dataclasses.dataclass(frozen=True)
+class CoverageSettings:
+    data: str | None = None
+    fail_under: float | None = None
+    max_drop: float | None = None
+    diff_fail_under: float | None = None
+    compare_with: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ChangedLines:
+    countable: dict[str, set[int]]  # executable changed lines per covered file
+    covered: dict[str, set[int]]
+    not_mentioned: list[str]  # changed source files the data does not list
+
+    @property
+    def total(self) -> int:
+        return sum(len(lines) for lines in self.countable.values())
+
+    @property
+    def hit(self) -> int:
+        return sum(len(lines) for lines in self.covered.values())
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.hit / self.total if self.total else None
+
+    def missed(self) -> dict[str, list[int]]:
+        return {
+            path: sorted(lines - self.covered[path])
+            for path, lines in self.countable.items()
+            if lines - self.covered[path]
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    status: Status
+    summary: str
+    problems: list[str]  # each a reason for a fail, in the user's words
+    metrics: dict[str, float | str]
+
+
+def changed_lines(report: CoverageReport, added: dict[str, set[int]], scope: Scope) -> ChangedLines:
+    countable: dict[str, set[int]] = {}
+    covered: dict[str, set[int]] = {}
+    not_mentioned: list[str] = []
+    for path, lines in sorted(added.items()):
+        data = report.files.get(path)
+        if data is None:
+            if scope.covers(path):
+                not_mentioned.append(path)
+            continue
+        countable[path] = lines & data.statements
+        covered[path] = countable[path] & data.covered
+    return ChangedLines(countable, covered, not_mentioned)
+
+
+def stale_against(report: CoverageReport, root: Path, data_path: Path) -> str | None:
+    """The newest covered source file changed after the data was written, if any."""
+    made = data_path.stat().st_mtime
+    newest = max(
+        ((path, (root / path).stat().st_mtime) for path in report.files if (root / path).is_file()),
+        key=lambda item: item[1],
+        default=None,
+    )
+    return newest[0] if newest and newest[1] > made else None
+
+
+def judge(
+    report: CoverageReport,
+    settings: CoverageSettings,
+    previous: tuple[float, str] | None,
+    changes: ChangedLines,
+) -> Verdict:
+    total = report.total_percent
+    problems: list[str] = []
+    metrics: dict[str, float | str] = {"total": round(total, 2)}
+    parts = [f"coverage {total:.1f}%"]
+    if report.has_branches:
+        parts[0] += " (with branches)"
+    if settings.fail_under is not None and total < settings.fail_under:
+        problems.append(f"total coverage {total:.1f}% is under fail-under {settings.fail_under:g}%")
+    if previous is not None:
+        before, since = previous
+        delta = total - before
+        metrics["delta"] = round(delta, 2)
+        limit = f", max drop {settings.max_drop:g}" if settings.max_drop is not None else ""
+        parts.append(f"({delta:+.1f} since {since}{limit})")
+        if settings.max_drop is not None and -delta > settings.max_drop:
+            problems.append(
+                f"coverage dropped {-delta:.1f} points since {since} (max-drop {settings.max_drop:g})"
+            )
+    percent = changes.percent
+    shown = f"{percent:.1f}%" if percent is not None else "n/a"
+    parts.append(f"· changed lines {changes.hit}/{changes.total} = {shown}")
+    metrics |= {"diff_covered": changes.hit, "diff_lines": changes.total}
+    if percent is not None:
+        metrics["diff_percent"] = round(percent, 2)
+    for path in changes.not_mentioned:
+        problems.append(f"{path} changed but the coverage data does not mention it: {RUN_TESTS}")
+    if settings.diff_fail_under is not None and percent is not None and percent < settings.diff_fail_under:
+        problems.append(
+            f"changed-line coverage {percent:.1f}% is under diff-fail-under {settings.diff_fail_under:g}%"
+        )
+    return Verdict(Status.FAIL if problems else Status.PASS, " ".join(parts), problems, metrics)
+
+
+def ranges(lines: Iterable[int]) -> str:
+    """[3, 4, 5, 9] → `3-5, 9`."""
+    spans: list[list[int]] = []
+    for line in sorted(lines):
+        if spans and line == spans[-1][1] + 1:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
+
+
+def _previous(run: gate.GateRun, baseline: str | None) -> tuple[float, str] | None:
+    if baseline:
+        try:
+            return float(baseline), "--baseline"
+        except ValueError:
+            path = Path(baseline)
+            tracked = split_z(run_git("ls-files", "-z", cwd=run.root))
+            return read_report(
+                run.root, path if path.is_absolute() else run.root / path, tracked
+            ).total_percent, baseline
+    record = latest_with_metric(run.root, run.log, GATE, "total")
+    if record is None:
+        return None
+    return float(record.metrics["total"]), f"{record.time[:10]} {record.short_commit}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=GATE, description=__doc__)
+    parser.add_argument("filenames", nargs="*", help="ignored: the gate reads coverage data, not files")
+    parser.add_argument("--data", help=f"coverage data file (default: the newest of {', '.join(DATA_FILES)})")
+    parser.add_argument("--fail-under", type=float, help="total coverage must be at least this %%")
+    parser.add_argument("--max-drop", type=float, help="points total coverage may fall since the last record")
+    parser.add_argument(
+        "--diff-fail-under", type=float, help="coverage of changed lines must be at least this %%"
+    )
+    parser.add_argument("--compare-with", metavar="REF", help="changed lines of REF...HEAD (CI)")
+    parser.add_argument(
+        "--baseline", help="for --max-drop: a figure (81.5) or a data file, instead of the journal"
+    )
+    args = parser.parse_args(argv)
+    run = None
+    try:
+        run = gate.start(GATE)
+        settings = run.config.gate("coverage", CoverageSettings)
+        overrides = {
+            key: value
+            for key, value in vars(args).items()
+            if key in CoverageSettings.__dataclass_fields__ and value is not None
+        }
+        settings = dataclasses.replace(settings, **overrides)
+        data_path = find_data(run.root, settings.data)
+        if data_path is None:
+            where = settings.data or f"{', '.join(DATA_FILES)} in the repository root"
+            return _fail(run, f"no coverage data ({where}): {RUN_TESTS}")
+        tracked = split_z(run_git("ls-files", "-z", cwd=run.root))
+        report = read_report(run.root, data_path, tracked)
+        stale = stale_against(report, run.root, data_path)
+        if stale:
+            return _fail(run, f"{report.source} is older than {stale}: {RUN_TESTS}", report)
+        previous = _previous(run, args.baseline)
+        change_set = ChangeSet.for_run(run.context, settings.compare_with)
+        changes = changed_lines(report, added_lines(run.root, change_set), coverage_scope())
+        verdict = judge(report, settings, previous, changes)
+    except GateError as exc:
+        return gate.fail(GATE, exc, run)
+    for path, lines in changes.missed().items():
+        print(f"{path}:{ranges(lines)}: not covered")
+    for problem in verdict.problems:
+        print(problem)
+    record = run.record(
+        verdict.status,
+        verdict.summary,
+        files=len(report.files),
+        metrics=verdict.metrics,
+        threshold=_threshold(settings),
+        tools={"data": report.source},
+        fingerprint=fingerprint([data_path.read_bytes()]),
+    )
+    return gate.finish(run, record)
+
+
+def _fail(run: gate.GateRun, reason: str, report: CoverageReport | None = None) -> int:
+    print(reason)
+    record: Record = run.record(Status.FAIL, reason.split(":")[0], files=len(report.files) if report else 0)
+    return gate.finish(run, record)
+
+
+def _threshold(settings: CoverageSettings) -> str:
+    parts = [f"fail-under {settings.fail_under:g}%"] if settings.fail_under is not None else []
+    parts += [f"max-drop {settings.max_drop:g}"] if settings.max_drop is not None else []
+    parts += (
+        [f"diff-fail-under {settings.diff_fail_under:g}%"] if settings.diff_fail_under is not None else []
+    )
+    return ", ".join(parts) or "-"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
