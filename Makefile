@@ -19,7 +19,6 @@ demo: install
 test: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q
 
+# ruff, mypy and this repository's own gates, through pre-commit (.pre-commit-config.yaml)
 lint: install
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
-	$(BIN)/mypy
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
