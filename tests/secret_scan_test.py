@@ -224,3 +224,14 @@ def test_a_commit_with_a_planted_key_is_refused_and_goes_in_once_the_key_is_gone
     )
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert git(project, "rev-parse", "HEAD") != head
+
+
+def test_a_commit_id_pinned_as_rev_in_the_pre_commit_config_is_no_secret(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    write(project / ".pre-commit-config.yaml", f"repos:\n  - repo: https://github.com/x/y\n    rev: {sha}\n")
+    write(project / "elsewhere.yaml", f"sha: {sha}\n")
+    code, lines = secrets(capsys, "--all-lines", ".pre-commit-config.yaml", "elsewhere.yaml")
+    assert code == 1
+    assert {f[0] for f in findings(lines)} == {"elsewhere.yaml"}

@@ -20,3 +20,13 @@ class GoogleApiKeyDetector(RegexBasedDetector):
 
     secret_type = "Google API Key"  # pragma: allowlist secret (a name)  # nosec B105
     denylist: ClassVar[list[re.Pattern[str]]] = [re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")]
+
+
+_PINNED_REVISION = re.compile(r"^\s*rev:\s*['\"]?[0-9a-f]{40}['\"]?\s*(?:#.*)?$")
+
+
+def is_pinned_revision(filename: str, line: str) -> bool:
+    """A detect-secrets filter: a commit id pinned as `rev:` in .pre-commit-config.yaml is no secret."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1] == ".pre-commit-config.yaml" and bool(
+        _PINNED_REVISION.match(line)
+    )

@@ -21,6 +21,7 @@ from hooks.lib.files import replace_atomically
 
 PLUGINS_FILE = Path(__file__).with_name("secret_plugins.py")
 EXTRA_PLUGINS = ("GitHubFineGrainedTokenDetector", "GoogleApiKeyDetector")
+EXTRA_FILTER = "hooks.lib.secret_plugins.is_pinned_revision"
 FILES_PER_WORKER_MIN = 16
 
 
@@ -76,7 +77,9 @@ def load_engine(root: Path, baseline_path: Path | None) -> Engine:
             settings = get_settings().json()
     plugins = [p for p in settings.get("plugins_used", []) if p.get("name") not in EXTRA_PLUGINS]
     plugins += [{"name": name, "path": f"file://{PLUGINS_FILE}"} for name in EXTRA_PLUGINS]
-    return Engine({**settings, "plugins_used": plugins}, accepted, VERSION)
+    filters = [f for f in settings.get("filters_used", []) if f.get("path") != EXTRA_FILTER]
+    filters.append({"path": EXTRA_FILTER})
+    return Engine({**settings, "plugins_used": plugins, "filters_used": filters}, accepted, VERSION)
 
 
 @contextmanager
