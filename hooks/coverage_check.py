@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
@@ -68,14 +69,17 @@ class Verdict:
     metrics: dict[str, float | str]
 
 
-def changed_lines(report: CoverageReport, added: dict[str, set[int]], scope: Scope) -> ChangedLines:
+def changed_lines(
+    report: CoverageReport, added: dict[str, set[int]], scope: Callable[[], Scope]
+) -> ChangedLines:
+    """Changed lines the data counts as executable; `scope` is asked only about files it does not list."""
     countable: dict[str, set[int]] = {}
     covered: dict[str, set[int]] = {}
     not_mentioned: list[str] = []
     for path, lines in sorted(added.items()):
         data = report.files.get(path)
         if data is None:
-            if scope.covers(path):
+            if path.endswith(".py") and scope().covers(path):
                 not_mentioned.append(path)
             continue
         countable[path] = lines & data.statements
@@ -195,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(run, f"{report.source} is older than {stale}: {RUN_TESTS}", report)
         previous = _previous(run, args.baseline)
         change_set = ChangeSet.for_run(run.context, settings.compare_with)
-        changes = changed_lines(report, added_lines(run.root, change_set), coverage_scope())
+        changes = changed_lines(report, added_lines(run.root, change_set), functools.cache(coverage_scope))
         verdict = judge(report, settings, previous, changes)
     except GateError as exc:
         return gate.fail(GATE, exc, run)

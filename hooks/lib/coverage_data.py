@@ -10,11 +10,14 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import json
+import posixpath
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
+from xml.sax import SAXParseException
+from xml.sax.handler import ContentHandler
 
 from hooks.lib.errors import GateError
 
@@ -86,13 +89,25 @@ class _PathMapper:
     def __init__(self, root: Path, tracked: Iterable[str]) -> None:
         self.root = root.resolve()
         self.tracked = set(tracked)
-        self.by_name: dict[str, list[str]] = {}
-        for name in self.tracked:
-            self.by_name.setdefault(PurePosixPath(name).name, []).append(name)
+        self.bases: dict[str, str | None] = {}
+
+    def _base(self, base: str) -> str | None:
+        """A source root as a repo-relative prefix ("" for the root), or None when it is elsewhere."""
+        if base not in self.bases:
+            try:
+                self.bases[base] = Path(base).resolve().relative_to(self.root).as_posix().removeprefix(".")
+            except (ValueError, OSError):
+                self.bases[base] = None
+        return self.bases[base]
 
     def __call__(self, raw: str, base: str = "") -> str:
         text = raw.replace("\\", "/")
         if base and not PurePosixPath(text).is_absolute() and not re.match(r"^[A-Za-z]:/", text):
+            prefix = self._base(base)
+            if prefix is not None:  # a source root inside the repository: no need to resolve each file
+                joined = posixpath.normpath(f"{prefix}/{text}") if prefix else posixpath.normpath(text)
+                if joined in self.tracked or not self.tracked:
+                    return joined
             text = f"{base.replace(chr(92), '/').rstrip('/')}/{text}"
         if PurePosixPath(text).is_absolute():
             try:
@@ -111,41 +126,81 @@ class _PathMapper:
 
 
 def _cobertura(path: Path, mapper: _PathMapper) -> tuple[dict[str, FileCoverage], bool]:
-    import defusedxml.ElementTree as ElementTree  # type: ignore[import-untyped]
+    import defusedxml.sax
     from defusedxml import DefusedXmlException
 
+    # SAX, not a tree: a 7 MB report streams in a third of the time defusedxml's ElementTree takes.
+    handler = _CoberturaHandler(mapper)
     try:
-        tree = ElementTree.parse(path)
+        defusedxml.sax.parse(str(path), handler)
     except DefusedXmlException as exc:
         raise GateError(f"refused unsafe XML ({type(exc).__name__})") from None
-    except ElementTree.ParseError as exc:
-        raise GateError(f"not well-formed XML ({exc})") from None
-    root = tree.getroot()
-    if root.tag != "coverage":
+    except SAXParseException as exc:
+        raise GateError(f"not well-formed XML ({exc.getMessage()} at line {exc.getLineNumber()})") from None
+    if not handler.seen_root:
         raise GateError("not a Cobertura report (no <coverage> root)")
-    sources = [element.text or "" for element in root.iter("source")]
-    files: dict[str, FileCoverage] = {}
-    has_branches = False
-    for element in root.iter("class"):
-        name = mapper(element.get("filename", ""), sources[0] if sources else "")
-        statements, covered = set(), set()
-        branches = covered_branches = 0
-        for line in element.iter("line"):
-            number = int(line.get("number", "0"))
-            statements.add(number)
-            if int(line.get("hits", "0")) > 0:
-                covered.add(number)
-            if line.get("branch") == "true" and (
-                match := _CONDITION.search(line.get("condition-coverage", ""))
+    handler.close_class()
+    return handler.files, handler.has_branches
+
+
+class _CoberturaHandler(ContentHandler):
+    def __init__(self, mapper: _PathMapper) -> None:
+        super().__init__()
+        self.mapper = mapper
+        self.files: dict[str, FileCoverage] = {}
+        self.has_branches = False
+        self.seen_root = False
+        self.source: str | None = None
+        self.in_source = False
+        self.name: str | None = None
+        self.statements: set[int] = set()
+        self.covered: set[int] = set()
+        self.branches = self.covered_branches = 0
+
+    def startElement(self, name: str, attrs: Any) -> None:
+        if name == "line" and self.name is not None:
+            number = int(attrs.get("number", "0"))
+            self.statements.add(number)
+            if int(attrs.get("hits", "0")) > 0:
+                self.covered.add(number)
+            if attrs.get("branch") == "true" and (
+                match := _CONDITION.search(attrs.get("condition-coverage", ""))
             ):
-                covered_branches += int(match[1])
-                branches += int(match[2])
-                has_branches = True
-        files[name] = _merge(
-            files.get(name),
-            FileCoverage(frozenset(statements), frozenset(covered), branches, covered_branches),
+                self.covered_branches += int(match[1])
+                self.branches += int(match[2])
+                self.has_branches = True
+        elif name == "class":
+            self.close_class()
+            self.name = self.mapper(attrs.get("filename", ""), self.source or "")
+        elif name == "source" and self.source is None:
+            self.in_source, self.source = True, ""
+        elif name == "coverage":
+            self.seen_root = True
+        elif not self.seen_root:
+            raise GateError("not a Cobertura report (no <coverage> root)")
+
+    def characters(self, content: str) -> None:
+        if self.in_source:
+            self.source = (self.source or "") + content
+
+    def endElement(self, name: str) -> None:
+        if name == "source":
+            self.in_source = False
+            self.source = (self.source or "").strip()
+
+    def close_class(self) -> None:
+        if self.name is not None:
+            entry = FileCoverage(
+                frozenset(self.statements), frozenset(self.covered), self.branches, self.covered_branches
+            )
+            self.files[self.name] = _merge(self.files.get(self.name), entry)
+        self.name, self.statements, self.covered, self.branches, self.covered_branches = (
+            None,
+            set(),
+            set(),
+            0,
+            0,
         )
-    return files, has_branches
 
 
 def _coverage_json(data: Mapping[str, Any], mapper: _PathMapper) -> tuple[dict[str, FileCoverage], bool]:
