@@ -22,7 +22,6 @@ from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
 from hooks.lib.output import counts_text, plural, print_finding
 from hooks.lib.record import Status
-from hooks.lib.runner import candidate_files, files_for, select_gates
 
 GATE = "platform-lint"
 BASELINE = Path(".platform-gates/lint.baseline.json")
@@ -159,6 +158,8 @@ def summarize(counts: Mapping[str, int], files: int) -> str:
 def write_baseline(root: Path, output: Path) -> int:
     """`platform-gates baseline lint`: every finding in the tracked Python files, as the baseline."""
     settings = load_config(root).gate("lint", LintSettings)
+    from hooks.lib.runner import candidate_files, files_for, select_gates
+
     files = files_for(select_gates(["lint"])[0], root, candidate_files(root, all_files=True))
     findings = lint(root, files, settings, find_ruff()).findings if files else []
     return save_baseline(output, GATE, (finding.key for finding in findings))

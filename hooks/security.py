@@ -28,7 +28,6 @@ from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
 from hooks.lib.output import counts_text, plural, print_finding
 from hooks.lib.record import Status
-from hooks.lib.runner import candidate_files, files_for, select_gates
 
 GATE = "platform-security"
 BASELINE = Path(".platform-gates/security.baseline.json")
@@ -187,6 +186,8 @@ def summarize(counts: Mapping[str, int], files: int) -> str:
 def write_baseline(root: Path, output: Path) -> int:
     """`platform-gates baseline security`: every finding in the tracked Python files, as the baseline."""
     settings = load_config(root).gate("security", SecuritySettings)
+    from hooks.lib.runner import candidate_files, files_for, select_gates
+
     files = files_for(select_gates(["security"])[0], root, candidate_files(root, all_files=True))
     findings = scan(root, files, bandit_config(root), settings).findings
     return save_baseline(output, GATE, (finding.key for finding in findings))

@@ -12,11 +12,13 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from hooks.lib.errors import GateError
+
+if TYPE_CHECKING:  # markdown-it is imported when a document is parsed, not when a gate starts
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 REQUIRED_SECTIONS = (
     "Implementation Log",
@@ -93,6 +95,8 @@ def split_lines(text: str) -> list[str]:
 
 @functools.cache
 def _block_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").disable(["inline", "text_join"])
 
 
@@ -228,6 +232,8 @@ def parse_date(value: str) -> dt.date | None:
 def link_targets(value: str) -> list[str]:
     """The link destinations in one line of Markdown (`[plan](../plans/plan001.plan.md)`)."""
     targets: list[str] = []
+    from markdown_it import MarkdownIt
+
     for token in MarkdownIt("commonmark").parseInline(value):
         targets.extend(
             str(child.attrs["href"])
