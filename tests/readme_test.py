@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import yaml
 
@@ -17,9 +18,9 @@ def test_every_hook_id_has_its_own_readme_section() -> None:
 
 def test_every_hook_entry_is_a_console_script() -> None:
     manifest = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
-    pyproject = (PROJECT / "pyproject.toml").read_text()
+    scripts = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["scripts"]
     for hook in manifest:
-        assert re.search(rf'^{re.escape(hook["entry"])} = "hooks\.\w+:main"$', pyproject, re.M)
+        assert re.fullmatch(r"hooks\.\w+:main", scripts[hook["entry"]])
 
 
 def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one() -> None:
