@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import re
-import tomllib
 
+import tomllib
 import yaml
 
 from tests.util import PROJECT
