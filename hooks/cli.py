@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import re
@@ -20,7 +19,7 @@ from hooks.lib.documents import PLATFORM_DIR, find_active_log, plan_of
 from hooks.lib.errors import GateError
 from hooks.lib.history import read_history
 from hooks.lib.output import warn
-from hooks.lib.record import Record, Status, fingerprint
+from hooks.lib.record import Record, Status, as_dict, fingerprint
 from hooks.lib.recording import sync
 from hooks.lib.report import quality_report
 
@@ -90,7 +89,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "journal": gate.relative(root, history.journal),
             "records": history.records,
             "pending": history.pending,
-            "latest": {name: _as_dict(record) for name, record in sorted(history.latest.items())},
+            "latest": {name: as_dict(record) for name, record in sorted(history.latest.items())},
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
@@ -101,12 +100,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     for name, record in sorted(history.latest.items()):
         print(f"  {name:<24} {record.status.value:<8} {record.time}  {record.summary}")
     return 0
-
-
-def _as_dict(record: object) -> dict[str, object]:
-    data = dataclasses.asdict(record)  # type: ignore[call-overload]
-    data["status"] = data["status"].value
-    return data  # type: ignore[no-any-return]
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

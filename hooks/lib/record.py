@@ -63,10 +63,15 @@ def fingerprint(parts: Iterable[bytes | str]) -> str:
     return "sha256:" + digest.hexdigest()[:16]
 
 
-def to_json(record: Record) -> str:
-    data: dict[str, Any] = {"v": FORMAT_VERSION, **dataclasses.asdict(record)}
+def as_dict(record: Record) -> dict[str, Any]:
+    """The record as plain JSON-ready data (what `status --json` shows and the journal holds)."""
+    data = dataclasses.asdict(record)
     data["status"] = record.status.value
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return data
+
+
+def to_json(record: Record) -> str:
+    return json.dumps({"v": FORMAT_VERSION, **as_dict(record)}, ensure_ascii=False, separators=(",", ":"))
 
 
 def from_json(line: str | bytes) -> Record:
