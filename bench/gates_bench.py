@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import build_corpus, changed_files  # noqa: E402
+from corpus import build_corpus, changed_files
 
 BIN = Path(sys.executable).parent
 Batch = list[list[str]]  # commands started together (pre-commit's parallel batches); one entry: one process

@@ -45,9 +45,10 @@ class Heading:
     line: int  # 0-based line of the heading itself
     end_line: int  # 0-based line where its section ends (next heading of the same or higher level)
 
-    @property
-    def words(self) -> str:
-        return normalize_heading(self.title)
+    @functools.cached_property
+    def words(self) -> tuple[str, ...]:
+        """The title's words, numbering, emoji and punctuation stripped (computed once per heading)."""
+        return tuple(normalize_heading(self.title).split())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,8 +140,16 @@ def _strip_symbols(title: str) -> str:
 
 def heading_matches(title: str, section: str, aliases: Iterable[str] = ()) -> bool:
     """The heading holds the section's words (or an alias's) in order, case-insensitively."""
-    words = normalize_heading(title).split()
-    return any(_in_order(normalize_heading(name).split(), words) for name in (section, *aliases))
+    return _matches_words(tuple(normalize_heading(title).split()), (section, *aliases))
+
+
+@functools.lru_cache(maxsize=256)
+def _section_words(name: str) -> tuple[str, ...]:
+    return tuple(normalize_heading(name).split())
+
+
+def _matches_words(words: Sequence[str], names: Iterable[str]) -> bool:
+    return any(_in_order(_section_words(name), words) for name in names)
 
 
 def _in_order(needles: Sequence[str], haystack: Sequence[str]) -> bool:
@@ -149,8 +158,8 @@ def _in_order(needles: Sequence[str], haystack: Sequence[str]) -> bool:
 
 
 def find_section(outline: Outline, section: str, aliases: Iterable[str] = ()) -> Heading | None:
-    aliases = tuple(aliases)
-    return next((h for h in outline.headings if heading_matches(h.title, section, aliases)), None)
+    names = (section, *aliases)
+    return next((h for h in outline.headings if _matches_words(h.words, names)), None)
 
 
 def normalize_key(key: str) -> str:
