@@ -58,3 +58,37 @@ def test_hooks_run_concurrently_by_prek_each_record_once(repo: Path, tmp_path: P
     block = find_block(log.read_text())
     assert block is not None
     assert sorted(block.row_ids()) == sorted(r.id for r in records)
+
+
+GATES = (
+    ("platform-lint", "types_or: [python, pyi]\n        require_serial: true"),
+    ("platform-security", "types: [python]\n        require_serial: true"),
+    ("platform-secrets", "types: [text]\n        require_serial: true"),
+    ("platform-coverage", "pass_filenames: false\n        always_run: true"),
+    ("platform-log-freshness", "pass_filenames: false\n        always_run: true"),
+    ("platform-traceability", "pass_filenames: false\n        always_run: true"),
+)
+
+
+def test_the_collection_under_prek_leaves_one_record_per_gate(repo: Path) -> None:
+    hooks = "".join(
+        f"      - id: {gate}\n        name: {gate}\n        entry: {gate}\n        language: unsupported\n"
+        f"        priority: 0\n        {shape}\n"
+        for gate, shape in GATES
+    )
+    write(repo / ".pre-commit-config.yaml", f"repos:\n  - repo: local\n    hooks:\n{hooks}")
+    add_platform_mode(repo)
+    for number in range(12):
+        write(repo / f"src/module{number}.py", f"VALUE_{number} = {number}\n")
+    commit(repo, "project")
+
+    result = subprocess.run(
+        [str(PREK), "run", "--all-files"], cwd=repo, capture_output=True, text=True, timeout=600
+    )
+
+    output = result.stdout + result.stderr
+    assert "platform-coverage" in output  # it ran, and failed: no coverage data yet
+    journal = Journal(repo, ".platform-mode/execution/execution001.execution.md")
+    gates = sorted(record.gate for _, record in journal.records())
+    assert journal.skipped_lines == 0
+    assert gates == sorted(gate for gate, _ in GATES)
