@@ -235,3 +235,48 @@ def test_a_commit_id_pinned_as_rev_in_the_pre_commit_config_is_no_secret(
     code, lines = secrets(capsys, "--all-lines", ".pre-commit-config.yaml", "elsewhere.yaml")
     assert code == 1
     assert {f[0] for f in findings(lines)} == {"elsewhere.yaml"}
+
+
+@pytest.mark.slow
+def test_the_pre_filter_changes_no_finding_on_real_code(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """detect-secrets' own scan and ours agree on several installed packages' sources and the corpus."""
+    import shutil
+
+    import bandit
+    import detect_secrets
+    import pre_commit
+
+    names = plant(project) + plant(project, LOOK_ALIKES)
+    for package in (detect_secrets, bandit, pre_commit):
+        source = Path(package.__file__).parent
+        shutil.copytree(source, project / "vendor" / source.name)
+    names += sorted(p.relative_to(project).as_posix() for p in (project / "vendor").rglob("*.py"))
+    assert len(names) > 200
+    lines = secrets(capsys, "--all-lines", "--no-cache", *names)[1]
+    # detect-secrets keeps one occurrence of a value per file (its baseline ignores line numbers), and
+    # the gate reports each line: compare (file, type, hash).
+    ours = {(path, kind, digest) for path, _, kind, digest in hashed(lines) if kind not in OUR_PLUGIN_TYPES}
+    out = subprocess.run(
+        [str(BIN / "detect-secrets"), "scan", *names], cwd=project, capture_output=True, text=True, check=True
+    ).stdout
+    theirs = {
+        (path, item["type"], item["hashed_secret"][:8])
+        for path, items in json.loads(out)["results"].items()
+        for item in items
+    }
+    assert ours == theirs
+    assert len(ours) > len(FILES)
+
+
+def hashed(lines: list[str]) -> list[tuple[str, int, str, str]]:
+    """(path, line, type, hash) of each finding line, `path:line: Type (hash 1a2b3c4d)`."""
+    found = []
+    for line in lines:
+        if " (hash " in line and not line.startswith(("platform-secrets:", "::error")):
+            where, rest = line.split(": ", 1)
+            path, number = where.rsplit(":", 1)
+            kind, digest = rest.rsplit(" (hash ", 1)
+            found.append((path, int(number), kind, digest.rstrip(")")))
+    return found

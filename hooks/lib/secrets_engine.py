@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from hooks.lib import secrets_prefilter
 from hooks.lib.errors import GateError
 from hooks.lib.files import replace_atomically
 
@@ -88,6 +89,7 @@ def _configured(engine: Engine) -> Iterator[None]:
 
     with transient_settings(dict(engine.settings)):
         _forget_plugin_classes()
+        secrets_prefilter.install()
         yield
     _forget_plugin_classes()
 
@@ -162,6 +164,7 @@ def _init_worker(engine: Engine) -> None:
 
     configure_settings_from_baseline(dict(engine.settings))
     _forget_plugin_classes()
+    secrets_prefilter.install()
 
 
 def _scan_chunk(root: Path, names: list[str]) -> list[list[Secret]]:
