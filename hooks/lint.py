@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
-from hooks.lib.baseline import load_baseline, new_findings, resolve_baseline, save_baseline
+from hooks.lib.baseline import find_baseline, new_findings, save_baseline
 from hooks.lib.config import load_config
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
@@ -180,10 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = dataclasses.replace(settings, max_complexity=args.max_complexity)
         if args.no_format:
             settings = dataclasses.replace(settings, format=False)
-        baseline_path = resolve_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
-        baseline = (
-            load_baseline(baseline_path, gate.relative(run.root, baseline_path)) if baseline_path else None
-        )
+        baseline = find_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
         files = list(args.filenames)
         result = lint(run.root, files, settings, find_ruff()) if files else LintResult([], "", "")
     except GateError as exc:

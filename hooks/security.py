@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
-from hooks.lib.baseline import load_baseline, new_findings, resolve_baseline, save_baseline
+from hooks.lib.baseline import find_baseline, new_findings, save_baseline
 from hooks.lib.config import load_config, read_toml
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
@@ -209,10 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if value not in LEVELS:
                 raise GateError(f"{key} must be one of {', '.join(LEVELS)}, got {value!r}")
             settings = dataclasses.replace(settings, **{key: value})
-        baseline_path = resolve_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
-        baseline = (
-            load_baseline(baseline_path, gate.relative(run.root, baseline_path)) if baseline_path else None
-        )
+        baseline = find_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
         result = scan(run.root, args.filenames, bandit_config(run.root), settings)
     except GateError as exc:
         return gate.fail(GATE, exc, run)

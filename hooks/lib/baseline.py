@@ -61,8 +61,11 @@ def new_findings(
     return fresh, len(findings) - len(fresh)
 
 
-def resolve_baseline(root: Path, explicit: str | None, default: Path) -> Path | None:
-    """The baseline to use: the one named (it must exist), else the default if it exists."""
+def find_baseline(root: Path, explicit: str | None, default: Path) -> collections.Counter[Key] | None:
+    """The baseline to use: the one named (it must exist), else the default if it exists, else None."""
     if explicit:
-        return Path(explicit) if Path(explicit).is_absolute() else root / explicit
-    return default if default.is_file() else None
+        path = Path(explicit) if Path(explicit).is_absolute() else root / explicit
+        return load_baseline(path, explicit)
+    if default.is_file():
+        return load_baseline(default, default.relative_to(root).as_posix())
+    return None
