@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import collections
 import dataclasses
+import io
 import json
+import re
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
@@ -27,6 +29,7 @@ GATE = "platform-lint"
 BASELINE = Path(".platform-gates/lint.baseline.json")
 RUFF_TIMEOUT_S = 600
 UNFORMATTED = "format"
+_UNFORMATTED = re.compile(r"^(?P<path>.+):\d+:\d+: unformatted\b", re.MULTILINE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +76,9 @@ class LintResult:
 
 def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: str) -> LintResult:
     """Every ruff finding and unformatted file among `files`, ruff's version, and what was checked."""
-    check = [ruff, "check", "--force-exclude", "--no-fix", "--exit-zero", "--output-format", "json"]
+    # JSON Lines, parsed a line at a time: a whole JSON array of a big tree's findings (with their fixes)
+    # would be held in memory at once.
+    check = [ruff, "check", "--force-exclude", "--no-fix", "--exit-zero", "--output-format", "json-lines"]
     if settings.max_complexity is not None:
         check += [
             "--extend-select",
@@ -83,13 +88,14 @@ def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: str) ->
         ]
     commands = {"check": [*check, "--", *files], "version": [ruff, "--version"]}
     if settings.format:
+        # `concise` names each unformatted file; its JSON would carry every file's formatted source.
         commands["format"] = [
             ruff,
             "format",
             "--check",
             "--force-exclude",
             "--output-format",
-            "json",
+            "concise",
             "--",
             *files,
         ]
@@ -99,11 +105,11 @@ def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: str) ->
     }
     checked = content_fingerprint(root, files)  # hashed while ruff works
     outputs = {name: _finish(name, process) for name, process in processes.items()}
-    findings = [_finding(root, item) for item in _json(outputs["check"], "check")]
+    findings = [_finding(root, item) for item in _json_lines(outputs["check"])]
     if settings.format:
         findings += [
-            Finding(_relative(root, str(item["filename"])), 0, 0, UNFORMATTED, "would reformat")
-            for item in _json(outputs["format"], "format")
+            Finding(_relative(root, match["path"]), 0, 0, UNFORMATTED, "would reformat")
+            for match in _UNFORMATTED.finditer(outputs["format"].decode(errors="surrogateescape"))
         ]
     version = outputs["version"].decode().split()[-1]
     return LintResult(sorted(findings, key=lambda f: (f.path, f.line, f.col, f.code)), version, checked)
@@ -122,12 +128,15 @@ def _finish(name: str, process: subprocess.Popen[bytes]) -> bytes:
     return out
 
 
-def _json(output: bytes, name: str) -> list[Mapping[str, object]]:
-    try:
-        items = json.loads(output or b"[]")
-    except json.JSONDecodeError as exc:
-        raise GateError(f"ruff {name} gave output that is not JSON: {exc}") from exc
-    return [item for item in items if isinstance(item, dict)]
+def _json_lines(output: bytes) -> Iterator[Mapping[str, object]]:
+    for line in io.BytesIO(output):
+        if line.strip():
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise GateError(f"ruff check gave output that is not JSON: {exc}") from exc
+            if isinstance(item, dict):
+                yield item
 
 
 def _finding(root: Path, item: Mapping[str, object]) -> Finding:
