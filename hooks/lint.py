@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import collections
 import dataclasses
+import importlib.metadata
 import io
 import json
 import re
@@ -52,19 +53,25 @@ class Finding:
         return (self.path, self.code, self.message)
 
 
-def find_ruff() -> str:
+@dataclasses.dataclass(frozen=True)
+class Ruff:
+    path: str
+    version: str | None  # known without running it when it is the ruff package of this environment
+
+
+def find_ruff() -> Ruff:
     """The ruff installed with this package (the hook's own environment), else the one on PATH."""
     try:
         from ruff.__main__ import find_ruff_bin
 
-        return str(find_ruff_bin())
-    except (ImportError, FileNotFoundError):
+        return Ruff(str(find_ruff_bin()), importlib.metadata.version("ruff"))
+    except (ImportError, FileNotFoundError, importlib.metadata.PackageNotFoundError):
         import shutil
 
         found = shutil.which("ruff")
         if found is None:
             raise GateError("ruff is not installed (pip install ruff)") from None
-        return found
+        return Ruff(found, None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,11 +81,19 @@ class LintResult:
     fingerprint: str
 
 
-def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: str) -> LintResult:
+def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: Ruff) -> LintResult:
     """Every ruff finding and unformatted file among `files`, ruff's version, and what was checked."""
     # JSON Lines, parsed a line at a time: a whole JSON array of a big tree's findings (with their fixes)
     # would be held in memory at once.
-    check = [ruff, "check", "--force-exclude", "--no-fix", "--exit-zero", "--output-format", "json-lines"]
+    check = [
+        ruff.path,
+        "check",
+        "--force-exclude",
+        "--no-fix",
+        "--exit-zero",
+        "--output-format",
+        "json-lines",
+    ]
     if settings.max_complexity is not None:
         check += [
             "--extend-select",
@@ -86,11 +101,13 @@ def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: str) ->
             "--config",
             f"lint.mccabe.max-complexity={settings.max_complexity}",
         ]
-    commands = {"check": [*check, "--", *files], "version": [ruff, "--version"]}
+    commands = {"check": [*check, "--", *files]}
+    if ruff.version is None:
+        commands["version"] = [ruff.path, "--version"]
     if settings.format:
         # `concise` names each unformatted file; its JSON would carry every file's formatted source.
         commands["format"] = [
-            ruff,
+            ruff.path,
             "format",
             "--check",
             "--force-exclude",
@@ -111,7 +128,7 @@ def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: str) ->
             Finding(_relative(root, match["path"]), 0, 0, UNFORMATTED, "would reformat")
             for match in _UNFORMATTED.finditer(outputs["format"].decode(errors="surrogateescape"))
         ]
-    version = outputs["version"].decode().split()[-1]
+    version = ruff.version or outputs["version"].decode().split()[-1]
     return LintResult(sorted(findings, key=lambda f: (f.path, f.line, f.col, f.code)), version, checked)
 
 

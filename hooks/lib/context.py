@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -31,7 +30,7 @@ def run_context(environ: Mapping[str, str] = os.environ) -> RunContext:
         stage=_stage(environ, in_pre_commit, from_ref),
         from_ref=from_ref,
         to_ref=to_ref,
-        run_id=_run_id() if in_pre_commit else uuid.uuid4().hex,
+        run_id=_run_id() if in_pre_commit else os.urandom(16).hex(),
     )
 
 

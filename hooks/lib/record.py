@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-import uuid
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -42,7 +42,7 @@ class Record:
     fingerprint: str = ""
     stage: str = "cli"
     run_id: str = ""
-    id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:16])
+    id: str = dataclasses.field(default_factory=lambda: os.urandom(8).hex())
     supersedes: str | None = None  # a later call of the same run replaced this record's verdict
 
     @property

@@ -1,0 +1,156 @@
+"""The pre-filter passes every line a plugin reports: it may let more lines through, never fewer."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hooks.lib import secrets_prefilter
+from hooks.lib.secrets_engine import _configured, load_engine
+from tests.secret_seeds import ALNUM, HEX, SEEDS, run
+
+FILENAMES = [
+    "app.py", "settings.yaml", "main.go", "app.ini", "main.tf", ".env", "config.json", "App.java",
+    "Program.cs", "notes.txt", "app.properties", "pyproject.toml", "deploy.sh", "Main.swift", "index.js",
+]  # fmt: skip
+
+# Pieces a mutation inserts: quotes, assignment signs, keyword and token fragments, look-alike noise.
+PIECES = [
+    '"', "'", "=", ":", " ", ":=", "=>", "==", "@", "://", "_", "-", ".", "/", "+", "[", "]", "$", "#",
+    "PASSWORD", "Secret", "api_key", "pwd", "aws", "token", "AKIA", "ghp_", "xoxb-", "sk_live_", "eyJ",
+    "BEGIN", "glpat-", "npm_", "SG.", "AIza", "github_pat_", "cloudant", "ibm", "-us1", "T3BlbkFJ",
+]  # fmt: skip
+RUNS = st.text(alphabet=ALNUM + "+/=_-", min_size=1, max_size=48)
+
+
+@st.composite
+def mutated_lines(draw: st.DrawFn) -> tuple[str, str]:
+    """A seed line cut, spliced, case-flipped and moved to another file type: near every plugin's edge."""
+    seed = draw(st.sampled_from(SEEDS))
+    filename, line = seed.filename, seed.line
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(line)))
+        operation = draw(st.sampled_from(["insert", "delete", "swapcase", "cut"]))
+        if operation == "insert":
+            line = line[:at] + draw(st.sampled_from(PIECES) | RUNS) + line[at:]
+        elif operation == "delete":
+            line = line[:at] + line[at + draw(st.integers(1, 6)) :]
+        elif operation == "swapcase":
+            line = line[:at] + line[at : at + 8].swapcase() + line[at + 8 :]
+        else:
+            line = line[:at]
+    if draw(st.booleans()):
+        filename = draw(st.sampled_from(FILENAMES))
+    return filename, line.rstrip()
+
+
+@st.composite
+def assembled_lines(draw: st.DrawFn) -> tuple[str, str]:
+    parts = draw(st.lists(st.sampled_from(PIECES) | RUNS, max_size=10))
+    return draw(st.sampled_from(FILENAMES)), "".join(parts).rstrip()
+
+
+def baseline_with_low_limits(tmp_path: Path) -> Path:
+    """A baseline whose settings make the entropy plugins far more eager and exclude a keyword."""
+    from detect_secrets.settings import default_settings, get_settings
+
+    with default_settings():
+        data: dict[str, Any] = get_settings().json()
+    for plugin in data["plugins_used"]:
+        if plugin["name"] == "Base64HighEntropyString":
+            plugin["limit"] = 2.0
+        elif plugin["name"] == "HexHighEntropyString":
+            plugin["limit"] = 1.5
+        elif plugin["name"] == "KeywordDetector":
+            plugin["keyword_exclude"] = "changeme"
+    path = tmp_path / ".secrets.baseline"
+    path.write_text(json.dumps({"version": "1.5.0", **data, "results": {}}))
+    return path
+
+
+@pytest.fixture(scope="module", params=["default settings", "a baseline with low entropy limits"])
+def plugins(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[dict[str, Any], re.Pattern[str]]]:
+    """detect-secrets' plugins as the gate configures them, and the pre-filter built from them."""
+    from detect_secrets.settings import get_plugins
+
+    root = tmp_path_factory.mktemp("prefilter")
+    baseline = None if request.param == "default settings" else baseline_with_low_limits(root)
+    with _configured(load_engine(root, baseline)):
+        loaded = get_plugins()
+        pattern = secrets_prefilter.combined_pattern(loaded)
+        assert pattern is not None, "the gate's plugins must all be ones the pre-filter knows"
+        yield {type(plugin).__name__: plugin for plugin in loaded}, pattern
+
+
+def reporting(plugins: dict[str, Any], filename: str, line: str) -> list[str]:
+    """Names of the plugins that report a secret on the line."""
+    return [
+        name
+        for name, plugin in plugins.items()
+        if plugin.analyze_line(filename=filename, line=line, line_number=1)
+    ]
+
+
+def test_every_plugin_of_the_gate_has_a_seed(plugins: tuple[dict[str, Any], re.Pattern[str]]) -> None:
+    assert set(plugins[0]) == {seed.plugin for seed in SEEDS}
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[f"{seed.plugin}-{seed.filename}" for seed in SEEDS])
+def test_each_seed_is_reported_by_its_plugin_and_passes_the_pre_filter(
+    plugins: tuple[dict[str, Any], re.Pattern[str]], seed: Any
+) -> None:
+    loaded, pattern = plugins
+    assert loaded[seed.plugin].analyze_line(filename=seed.filename, line=seed.line, line_number=1)
+    assert pattern.search(seed.line)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(case=mutated_lines() | assembled_lines())
+def test_no_line_a_plugin_reports_is_held_back_by_the_pre_filter(
+    plugins: tuple[dict[str, Any], re.Pattern[str]], case: tuple[str, str]
+) -> None:
+    filename, line = case
+    loaded, pattern = plugins
+    if reporting(loaded, filename, line):
+        assert pattern.search(line), (filename, reporting(loaded, filename, line))
+
+
+@pytest.mark.parametrize(
+    ("line", "passes"),
+    [
+        ("import os", False),
+        ("def scan_files(root: Path) -> list[str]:", False),
+        ('    return "ok"', False),
+        ("x = 1  # a comment", False),
+        ('password = os.environ["DB_PASSWORD"]', True),  # a keyword: the plugins (and filters) decide
+        (f'value = "{run(40, HEX)}"', True),
+    ],
+)
+def test_ordinary_code_does_not_reach_the_plugins(
+    plugins: tuple[dict[str, Any], re.Pattern[str]], line: str, passes: bool
+) -> None:
+    assert bool(plugins[1].search(line)) is passes
+
+
+def test_a_plugin_the_pre_filter_does_not_know_switches_it_off() -> None:
+    from detect_secrets.plugins.base import BasePlugin
+
+    class LineReader(BasePlugin):
+        secret_type = "Anything"  # pragma: allowlist secret (a name)
+
+        def analyze_string(self, string: str) -> Iterator[str]:
+            yield from ()
+
+        def analyze_line(self, filename: str, line: str, line_number: int = 0, **kwargs: Any) -> set[Any]:
+            return set()
+
+    assert secrets_prefilter.combined_pattern([LineReader()]) is None
