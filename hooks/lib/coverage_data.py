@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
+
 # Only the exception and handler types come from xml.sax: parsing itself goes through defusedxml.sax.
 from xml.sax import SAXParseException  # nosec B406
 from xml.sax.handler import ContentHandler  # nosec B406
