@@ -209,3 +209,20 @@ def test_status_and_report_write_nothing(repo: Path) -> None:
     assert run_cli(repo, "status").returncode == 0
     assert run_cli(repo, "report").returncode == 0
     assert git(repo, "status", "--porcelain", "--ignored") == ""
+
+
+def test_records_name_commit_and_branch_even_detached_or_before_the_first_commit(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh"
+    git(tmp_path, "init", "-q", "-b", "trunk", str(fresh))
+    add_platform_mode(fresh)
+    assert run_cli(fresh, "record", "--gate", "demo", "--status", "pass").returncode == 0
+    latest = status(fresh)["latest"]
+    assert isinstance(latest, dict)
+    assert (latest["demo"]["commit"], latest["demo"]["branch"]) == (None, "trunk")
+    commit(fresh, "first")
+    git(fresh, "checkout", "-q", "--detach")
+    assert run_cli(fresh, "record", "--gate", "demo", "--status", "pass").returncode == 0
+    latest = status(fresh)["latest"]
+    assert isinstance(latest, dict)
+    assert latest["demo"]["commit"] == git(fresh, "rev-parse", "HEAD").strip()
+    assert latest["demo"]["branch"] is None

@@ -42,6 +42,7 @@ class GateRun:
         tools: Mapping[str, str] | None = None,
         fingerprint: str = "",
     ) -> Record:
+        commit, branch = git.head(self.root)
         return Record(
             gate=self.gate,
             status=status,
@@ -53,8 +54,8 @@ class GateRun:
             metrics=dict(metrics or {}),
             threshold=threshold,
             tools=dict(tools or {}),
-            commit=git.head_commit(self.root),
-            branch=git.current_branch(self.root),
+            commit=commit,
+            branch=branch,
             fingerprint=fingerprint,
             stage=self.context.stage,
             run_id=self.context.run_id,

@@ -61,6 +61,15 @@ def current_branch(root: Path) -> str | None:
         return None
 
 
+def head(root: Path) -> tuple[str | None, str | None]:
+    """(HEAD commit, branch) in one git call; None for a repository with no commits or a detached HEAD."""
+    try:
+        commit, branch = run_git("rev-parse", "HEAD", "--abbrev-ref", "HEAD", cwd=root).split()
+    except (GateError, ValueError):
+        return None, current_branch(root)
+    return commit, None if branch == "HEAD" else branch
+
+
 def is_tracked(root: Path, path: Path) -> bool:
     """Whether git tracks `path` (in HEAD or in the index): such a file is pre-commit's to watch."""
     rel = path.resolve().relative_to(root.resolve()).as_posix()
