@@ -83,3 +83,28 @@ def test_untracked_log_gets_its_row_at_once(repo: Path, demo_hooks: Path) -> Non
     assert block is not None
     assert len(block.rows) == 1
     assert pending(repo) == 0
+
+
+def test_two_pre_commit_runs_at_once_both_finish_and_both_record(repo: Path, demo_hooks: Path) -> None:
+    import subprocess
+
+    from tests.util import PRE_COMMIT
+
+    add_platform_mode(repo)
+    rev = git(demo_hooks, "rev-parse", "HEAD").strip()
+    write(
+        repo / ".pre-commit-config.yaml",
+        f"repos:\n  - repo: {demo_hooks}\n    rev: {rev}\n    hooks:\n      - id: demo\n",
+    )
+    commit(repo, "config")
+    runs = [
+        subprocess.Popen(
+            [PRE_COMMIT, "run", "--all-files"], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=600)[0].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    report = json.loads(run_cli(repo, "status", "--json").stdout)
+    assert report["records"] == 2
+    assert report["pending"] == 2
