@@ -74,8 +74,11 @@ def halves(files: Sequence[str]) -> list[list[str]]:
     return [part for part in (shuffled[:middle], shuffled[middle:]) if part]
 
 
-def coverage_xml(repo: Path, files: Sequence[str]) -> Path:
-    """A Cobertura report over every file: statements from coverage.py's own parser, 2 of 3 of them hit."""
+def coverage_xml(repo: Path, files: Sequence[str], copies: int = 1) -> Path:
+    """A Cobertura report over every file: statements from coverage.py's own parser, 2 of 3 of them hit.
+
+    `copies` > 1 repeats every class under other names (`copy2/...`): a bigger report, the same diff.
+    """
     from coverage.parser import PythonParser
 
     lines = [
@@ -90,11 +93,13 @@ def coverage_xml(repo: Path, files: Sequence[str]) -> Path:
             parser.parse_source()
         except Exception:  # coverage.py leaves out files it cannot parse; so does this report
             continue
-        lines.append(f'<class name="{name}" filename="{name}"><methods/><lines>')
-        lines += [f'<line number="{n}" hits="{int(n % 3 != 0)}"/>' for n in sorted(parser.statements)]
-        lines.append("</lines></class>")
+        for copy in range(1, copies + 1):
+            filename = name if copy == 1 else f"copy{copy}/{name}"
+            lines.append(f'<class name="{filename}" filename="{filename}"><methods/><lines>')
+            lines += [f'<line number="{n}" hits="{int(n % 3 != 0)}"/>' for n in sorted(parser.statements)]
+            lines.append("</lines></class>")
     lines += ["</classes></package></packages>", "</coverage>"]
-    path = repo / ".git" / "coverage.xml"
+    path = repo / ".git" / f"coverage-{copies}.xml"
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -172,6 +177,19 @@ def main() -> int:
         print(
             compare(
                 f"coverage ({xml.stat().st_size / 1e6:.0f} MB xml), HEAD~1",
+                ours,
+                raw,
+                repo,
+                args.runs,
+                nothing,
+            )
+        )
+        big = coverage_xml(repo, everything, copies=3)
+        ours = [[tool("platform-coverage"), "--data", str(big), "--compare-with", "HEAD~1"]]
+        raw = [[tool("diff-cover"), str(big), "--compare-branch=HEAD~1"]]
+        print(
+            compare(
+                f"coverage ({big.stat().st_size / 1e6:.0f} MB xml), HEAD~1",
                 ours,
                 raw,
                 repo,
