@@ -120,7 +120,8 @@ def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: Ruff) -
         name: subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for name, command in commands.items()
     }
-    checked = content_fingerprint(root, files)  # hashed while ruff works
+    checked = content_fingerprint(root, files)  # hashed, and the recorder imported, while ruff works
+    gate.load_recording()
     outputs = {name: _finish(name, process) for name, process in processes.items()}
     findings = [_finding(root, item) for item in _json_lines(outputs["check"])]
     if settings.format:

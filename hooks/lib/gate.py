@@ -9,16 +9,19 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from hooks.lib import git
 from hooks.lib.config import Config, load_config
 from hooks.lib.context import RunContext, run_context
 from hooks.lib.documents import ActiveLog, find_active_log
 from hooks.lib.errors import GateError
-from hooks.lib.journal import Journal
 from hooks.lib.output import error_line, summary_line, warn
 from hooks.lib.record import Record, Status, fingerprint, utc_now
-from hooks.lib.recording import LogNotWritten, record_result
+
+if TYPE_CHECKING:
+    from hooks.lib.recording import Outcome
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +94,9 @@ def merge_with_earlier_call(
         (
             previous
             for _, previous in zip(
-                range(_RUN_LOOKBACK), Journal(run.root, run.log.rel).records_from_end(), strict=False
+                range(_RUN_LOOKBACK),
+                _recording().Journal(run.root, run.log.rel).records_from_end(),
+                strict=False,
             )
             if previous.gate == record.gate and previous.run_id == record.run_id
         ),
@@ -118,8 +123,8 @@ def merge_with_earlier_call(
 def finish(run: GateRun, record: Record) -> int:
     """Record the verdict, print the summary line, and return the exit code (2 if it was not recorded)."""
     try:
-        outcome = record_result(run.root, record, run.log, run.context, run.config)
-    except LogNotWritten as exc:
+        outcome: Outcome = _recording().record_result(run.root, record, run.log, run.context, run.config)
+    except _recording().LogNotWritten as exc:
         print(summary_line(run.gate, record.status, record.summary, str(exc)))
         return 2
     except (GateError, OSError) as exc:
@@ -136,7 +141,9 @@ def fail(gate: str, error: GateError, run: GateRun | None = None) -> int:
     if run is not None:
         # The line above already says what went wrong; a record that cannot be written must not hide it.
         with contextlib.suppress(GateError, OSError):
-            record_result(run.root, run.record(Status.ERROR, str(error)), run.log, run.context, run.config)
+            _recording().record_result(
+                run.root, run.record(Status.ERROR, str(error)), run.log, run.context, run.config
+            )
     return 2
 
 
@@ -147,3 +154,18 @@ def relative(root: Path, path: str | os.PathLike[str]) -> str:
         return candidate.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return candidate.as_posix()
+
+
+def _recording() -> ModuleType:
+    """The recording machinery (journal, lock, Markdown writer), imported on first use.
+
+    A gate whose tool runs in a subprocess calls `load_recording()` after starting it, so these imports
+    overlap the tool's run instead of adding to the gate's start-up.
+    """
+    import hooks.lib.recording
+
+    return hooks.lib.recording
+
+
+def load_recording() -> None:
+    _recording()
