@@ -176,3 +176,44 @@ def test_sigkill_at_random_points_never_loses_or_tears_a_record(repo: Path) -> N
     block = find_block(log.read_text(encoding="utf-8"))
     assert block is not None
     assert set(block.row_ids()) == {record.id for _, record in Journal(repo, LOG_REL).records()}
+
+
+def _append_many(root: str, worker: int, count: int) -> None:
+    from hooks.lib.config import load_config
+    from hooks.lib.context import run_context
+    from hooks.lib.documents import find_active_log
+    from hooks.lib.recording import record_result
+
+    path = Path(root)
+    config = load_config(path)
+    log = find_active_log(path, config, environ={})
+    context = run_context({})
+    for number in range(count):
+        record = Record(
+            gate=f"load-{worker}",
+            status=Status.PASS,
+            summary=f"{worker}-{number}",
+            time="2026-11-24T10:00:00Z",
+            duration_s=0.0,
+        )
+        record_result(path, record, log, context, config)
+
+
+@pytest.mark.slow
+def test_sixteen_processes_times_two_hundred_records_through_the_library(repo: Path) -> None:
+    import multiprocessing
+
+    log = add_platform_mode(repo)
+    workers = [multiprocessing.Process(target=_append_many, args=(str(repo), n, 200)) for n in range(16)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=900)
+    assert [worker.exitcode for worker in workers] == [0] * 16
+    journal = Journal(repo, LOG_REL)
+    summaries = [record.summary for _, record in journal.records()]
+    assert journal.skipped_lines == 0
+    assert sorted(summaries) == sorted(f"{w}-{n}" for w in range(16) for n in range(200))
+    block = find_block(log.read_text(encoding="utf-8"))
+    assert block is not None
+    assert sorted(block.row_ids()) == sorted(record.id for _, record in journal.records())
