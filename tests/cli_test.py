@@ -26,7 +26,11 @@ def test_init_creates_the_folders_and_a_config_stub_and_prints_the_snippet(repo:
     assert (repo / ".platform-mode/execution").is_dir()
     assert (repo / ".platform-gates.toml").is_file()
     assert "repos:" in result.stdout
+    for hook_id in ("platform-lint", "platform-security", "platform-secrets", "platform-coverage",
+                    "platform-log-freshness", "platform-traceability"):  # fmt: skip
+        assert f"- id: {hook_id}" in result.stdout
     assert run_cli(repo, "status").returncode == 0  # the stub is valid config
+    assert run_cli(repo, "init").returncode == 0  # twice is fine: nothing is overwritten
 
 
 def test_new_log_numbers_on_and_references_the_latest_plan(repo: Path) -> None:
