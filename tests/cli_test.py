@@ -230,3 +230,20 @@ def test_records_name_commit_and_branch_even_detached_or_before_the_first_commit
     assert isinstance(latest, dict)
     assert latest["demo"]["commit"] == git(fresh, "rev-parse", "HEAD").strip()
     assert latest["demo"]["branch"] is None
+
+
+def test_a_journal_deleted_and_begun_anew_still_reaches_the_log(repo: Path) -> None:
+    log = add_platform_mode(repo)
+    for number in range(3):
+        assert (
+            run_cli(
+                repo, "record", "--gate", "g", "--status", "pass", "--summary", f"old {number}"
+            ).returncode
+            == 0
+        )
+    Journal(repo, LOG_REL).path.unlink()  # someone cleans the state directory
+    assert run_cli(repo, "record", "--gate", "g", "--status", "pass", "--summary", "new").returncode == 0
+    block = find_block(log.read_text())
+    assert block is not None
+    assert len(block.rows) == 4
+    assert "| new |" in block.rows[-1]

@@ -33,7 +33,8 @@ def read_history(root: Path, log: ActiveLog, trend_size: int = 10) -> History:
         block = find_block(read_text(inside_repo(root, log.path), log.rel or log.path.name))
         present = set(block.row_ids()) if block else set()
     synced = journal.synced_offset() if log.path is not None else None
-    total = pending = 0
+    total = 0
+    pending: list[str] = []
     latest: dict[str, Record] = {}
     superseded: set[str] = set()
     trend: collections.deque[Record] = collections.deque(maxlen=trend_size)
@@ -45,8 +46,9 @@ def read_history(root: Path, log: ActiveLog, trend_size: int = 10) -> History:
             superseded.add(record.supersedes)
         latest[record.gate] = record
         if synced is not None and offset > synced and record.id not in present:
-            pending += 1
-    return History(journal.path, total - len(superseded), pending, latest, journal.skipped_lines, list(trend))
+            pending.append(record.id)
+    waiting = sum(1 for record_id in pending if record_id not in superseded)  # a superseded one needs no row
+    return History(journal.path, total - len(superseded), waiting, latest, journal.skipped_lines, list(trend))
 
 
 def latest_record(root: Path, log: ActiveLog, gate: str) -> Record | None:

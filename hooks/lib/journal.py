@@ -9,6 +9,7 @@ fresh line, so no earlier record is ever lost.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -127,11 +128,23 @@ class Journal:
                 self.skipped_lines += 1
 
     def synced_offset(self) -> int:
-        """Byte offset up to which every record is already a row in the Markdown log."""
+        """Byte offset up to which every record is already a row in the Markdown log.
+
+        Kept with the journal's file identity: a journal deleted and begun anew starts from 0 again
+        (rows already in the log are recognised by their ids, so nothing is written twice).
+        """
         try:
-            return int(self.synced_path.read_text().strip() or 0)
-        except (FileNotFoundError, ValueError):
+            offset, identity = self.synced_path.read_text().split()
+            return int(offset) if identity == self._identity() else 0
+        except (OSError, ValueError):
             return 0
 
     def set_synced_offset(self, offset: int) -> None:
-        replace_atomically(self.synced_path, f"{offset}\n".encode())
+        replace_atomically(self.synced_path, f"{offset} {self._identity()}\n".encode())
+
+    def _identity(self) -> str:
+        """The journal's first line, hashed: every journal begins with a record of its own unique id
+        (an inode number is no identity: a file deleted and made anew often gets the same one)."""
+        with self.path.open("rb") as f:
+            first = f.readline(1 << 16)
+        return hashlib.sha256(first).hexdigest()[:16]
