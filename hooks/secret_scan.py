@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
-from hooks.lib.changes import ChangeSet, added_lines
+from hooks.lib.changes import ChangeSet, added_lines, changed_files
 from hooks.lib.errors import GateError
 from hooks.lib.journal import state_dir
 from hooks.lib.output import counts_text, plural, print_finding
@@ -56,11 +56,14 @@ def _skip_reason(path: Path, max_kib: int) -> str:
         return "symlink"
     if not path.is_file():
         return "deleted or not a file"
-    size = path.stat().st_size
-    if size > max_kib * 1024:
-        return f"{size / 1048576:.1f} MiB, over max-file-size-kib {max_kib}"
-    with path.open("rb") as f:
-        data = f.read()
+    try:
+        size = path.stat().st_size
+        if size > max_kib * 1024:
+            return f"{size / 1048576:.1f} MiB, over max-file-size-kib {max_kib}"
+        with path.open("rb") as f:
+            data = f.read()
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
     if b"\0" in data[:BINARY_PROBE_BYTES]:
         return "binary"
     try:
@@ -70,9 +73,10 @@ def _skip_reason(path: Path, max_kib: int) -> str:
     return ""
 
 
-def judged(secrets: Sequence[Secret], added: dict[str, set[int]]) -> list[Secret]:
-    """Secrets on added lines; in a file with nothing added (nothing staged), every secret."""
-    return [s for s in secrets if s.path not in added or s.line in added[s.path]]
+def judged(secrets: Sequence[Secret], added: dict[str, set[int]], changed: set[str]) -> list[Secret]:
+    """Secrets on added lines. A changed file that adds no line (a deletion, a mode change, a rename)
+    is judged on nothing; a file outside the change set (nothing staged, as in CI) on every line."""
+    return [s for s in secrets if (s.line in added[s.path] if s.path in added else s.path not in changed)]
 
 
 def summarize(counts: Mapping[str, int], files: int) -> str:
@@ -110,9 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         secrets = scan_files(run.root, files, engine, cache)
         if not settings.all_lines:
             changes = ChangeSet.for_run(run.context)
-            secrets = judged(
-                secrets, added_lines(run.root, changes, [gate.relative(run.root, f) for f in files])
-            )
+            paths = [gate.relative(run.root, f) for f in files]
+            changed = set(changed_files(run.root, changes))
+            secrets = judged(secrets, added_lines(run.root, changes, paths), changed)
     except GateError as exc:
         return gate.fail(GATE, exc, run)
     for secret in secrets:

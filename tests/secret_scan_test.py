@@ -280,3 +280,31 @@ def hashed(lines: list[str]) -> list[tuple[str, int, str, str]]:
             kind, digest = rest.rsplit(" (hash ", 1)
             found.append((path, int(number), kind, digest.rstrip(")")))
     return found
+
+
+@pytest.mark.parametrize("change", ["delete a line", "make it executable", "rename it"])
+def test_a_change_that_adds_no_line_is_judged_on_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str], change: str
+) -> None:
+    write(project / "legacy.py", 'OLD = "sk_live_51HqLyjWDarjtT1zdp7dc4eC3"\nVERSION = 1\n')
+    commit(project, "legacy secret")
+    name = "legacy.py"
+    if change == "delete a line":
+        write(project / "legacy.py", 'OLD = "sk_live_51HqLyjWDarjtT1zdp7dc4eC3"\n')
+    elif change == "make it executable":
+        (project / "legacy.py").chmod(0o755)
+    else:
+        git(project, "mv", "legacy.py", "renamed.py")
+        name = "renamed.py"
+    git(project, "add", "-A")
+    code, lines = secrets(capsys, name)
+    assert code == 0, lines
+
+
+def test_a_google_api_key_ending_in_a_dash_is_found(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "maps.py", 'KEY = "AIzaSyZq8Wkq9PLmD3vB7nR2tY5uI8oP1aS4dF-"\n')
+    code, lines = secrets(capsys, "--all-lines", "maps.py")
+    assert code == 1
+    assert ("maps.py", 1, "Google API Key") in findings(lines)

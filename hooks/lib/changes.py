@@ -38,11 +38,14 @@ def changed_files(root: Path, changes: ChangeSet) -> list[str]:
 
 
 def added_lines(root: Path, changes: ChangeSet, paths: Iterable[str] = ()) -> dict[str, set[int]]:
-    """Line numbers (1-based, in the new version) that the change set adds or modifies, per file."""
-    pathspecs = [f":(literal){path}" for path in paths]
+    """Line numbers (1-based, in the new version) that the change set adds or modifies, per file.
+
+    The whole diff is read and then narrowed to `paths` (all files when empty): a pathspec would hide a
+    renamed file's old name from git, and the rename would look like a new file, every line added.
+    """
     output = run_git(
         "-c", "core.quotePath=false", "diff", "--no-ext-diff", "--no-color", "--unified=0",
-        "--diff-filter=d", *changes.diff_args, "--", *pathspecs, cwd=root,
+        "--find-renames", "--diff-filter=d", *changes.diff_args, "--", cwd=root,
     )  # fmt: skip
     added: dict[str, set[int]] = {}
     current: set[int] | None = None
@@ -53,7 +56,8 @@ def added_lines(root: Path, changes: ChangeSet, paths: Iterable[str] = ()) -> di
         elif current is not None and (match := _HUNK.match(line)):
             start, count = int(match[1]), int(match[2] if match[2] is not None else 1)
             current.update(range(start, start + count))
-    return {path: lines for path, lines in added.items() if lines}
+    wanted = set(paths)
+    return {path: lines for path, lines in added.items() if lines and (not wanted or path in wanted)}
 
 
 def _unquote(name: str) -> str:

@@ -19,7 +19,10 @@ class GoogleApiKeyDetector(RegexBasedDetector):
     """Google API keys (`AIza…`, 39 characters)."""
 
     secret_type = "Google API Key"  # pragma: allowlist secret (a name)  # nosec B105
-    denylist: ClassVar[list[re.Pattern[str]]] = [re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")]
+    # Lookarounds, not \b: a key may end in "-", where \b finds no boundary.
+    denylist: ClassVar[list[re.Pattern[str]]] = [
+        re.compile(r"(?<![0-9A-Za-z_\-])AIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])")
+    ]
 
 
 _PINNED_REVISION = re.compile(r"^\s*rev:\s*['\"]?[0-9a-f]{40}['\"]?\s*(?:#.*)?$")

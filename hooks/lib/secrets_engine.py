@@ -48,7 +48,9 @@ class Engine:
 
     @property
     def cache_key(self) -> str:
-        text = json.dumps({"settings": self.settings, "version": self.version}, sort_keys=True)
+        # Our own plugins and filter decide findings too: upgrading them in place renews the cache.
+        ours = hashlib.sha256(PLUGINS_FILE.read_bytes()).hexdigest()
+        text = json.dumps({"settings": self.settings, "version": self.version, "ours": ours}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -16,7 +16,7 @@ from collections.abc import Generator, Sequence
 from typing import Any
 
 _SCOPED_FLAGS = {re.IGNORECASE: "i", re.VERBOSE: "x", re.MULTILINE: "m", re.DOTALL: "s"}
-_compiled: dict[int, re.Pattern[str] | None] = {}
+_compiled: list[tuple[object, re.Pattern[str] | None]] = []  # (the plugin list it was built for, pattern)
 
 
 def install() -> None:
@@ -87,10 +87,10 @@ def _prefiltered_lines(lines: list[tuple[int, str]], filename: str) -> Generator
     from detect_secrets.util.code_snippet import get_code_snippet
 
     plugins = get_plugins()
-    key = id(plugins)
-    if key not in _compiled:
-        _compiled[key] = combined_pattern(plugins)
-    prefilter = _compiled[key]
+    # Keyed by the list object itself, kept alive here: an id() alone can be reused by a new list.
+    if not _compiled or _compiled[0][0] is not plugins:
+        _compiled[:] = [(plugins, combined_pattern(plugins))]
+    prefilter = _compiled[0][1]
     if prefilter is None:
         yield from _original(lines, filename)
         return
