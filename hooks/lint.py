@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import collections
 import dataclasses
-import importlib.metadata
 import io
 import json
 import re
@@ -62,16 +61,23 @@ class Ruff:
 def find_ruff() -> Ruff:
     """The ruff installed with this package (the hook's own environment), else the one on PATH."""
     try:
-        from ruff.__main__ import find_ruff_bin
+        from ruff import __main__ as ruff_package
 
-        return Ruff(str(find_ruff_bin()), importlib.metadata.version("ruff"))
-    except (ImportError, FileNotFoundError, importlib.metadata.PackageNotFoundError):
+        return Ruff(str(ruff_package.find_ruff_bin()), _version_beside(Path(ruff_package.__file__).parent))
+    except (ImportError, FileNotFoundError):
         import shutil
 
         found = shutil.which("ruff")
         if found is None:
             raise GateError("ruff is not installed (pip install ruff)") from None
         return Ruff(found, None)
+
+
+def _version_beside(package: Path) -> str | None:
+    """The version in the name of the package's `ruff-<version>.dist-info` (importing importlib.metadata
+    would cost more than the whole ruff run on a small change); None when that is not clear."""
+    found = [entry.name for entry in package.parent.glob("ruff-*.dist-info")]
+    return found[0].removeprefix("ruff-").removesuffix(".dist-info") if len(found) == 1 else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,11 +145,26 @@ def _finish(name: str, process: subprocess.Popen[bytes]) -> bytes:
     except subprocess.TimeoutExpired as exc:
         process.kill()
         raise GateError(f"ruff {name} did not finish within {RUFF_TIMEOUT_S} s") from exc
-    # exit 0: clean; 1: `format --check` found unformatted files; anything else: ruff could not run.
-    if process.returncode not in (0, 1) or (process.returncode == 1 and name != "format"):
-        reason = err.decode(errors="replace").strip().splitlines()
-        raise GateError(f"ruff {name} failed: {reason[0] if reason else f'exit {process.returncode}'}")
-    return out
+    # exit 0: clean; 1: `format --check` found unformatted files; 2 from `format --check` with nothing on
+    # stderr: a file it cannot parse (ruff check reports the syntax error); anything else: ruff failed.
+    code = process.returncode
+    if code == 0 or (name == "format" and (code == 1 or (code == 2 and not err.strip()))):
+        return out
+    raise GateError(f"ruff {name} failed: {ruff_reason(err) or f'exit {code}'}")
+
+
+_SNIPPET = re.compile(r"^\d*\s*\|")  # the source excerpt ruff shows under a TOML error
+
+
+def ruff_reason(stderr: bytes) -> str:
+    """ruff's own reason in one line: `ruff failed` + `Cause:` lines (+ a TOML error's last line)."""
+    lines = [line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+    causes = [line.removeprefix("Cause:").strip() for line in lines if line.startswith("Cause:")]
+    if not causes:
+        return next((line for line in lines if line != "ruff failed"), "")
+    if not lines[-1].startswith("Cause:") and not _SNIPPET.match(lines[-1]):
+        causes.append(lines[-1])
+    return ": ".join(causes)
 
 
 def _json_lines(output: bytes) -> Iterator[Mapping[str, object]]:
@@ -182,6 +203,10 @@ def summarize(counts: Mapping[str, int], files: int) -> str:
     return f"{plural(total, 'finding')} in {plural(files, 'file')}: {counts_text(counts)}"
 
 
+def notes(metrics: Mapping[str, float | str]) -> str:
+    return f" ({metrics['excused']:g} excused by the baseline)" if metrics.get("excused") else ""
+
+
 def write_baseline(root: Path, output: Path) -> int:
     """`platform-gates baseline lint`: every finding in the tracked Python files, as the baseline."""
     settings = load_config(root).gate("lint", LintSettings)
@@ -207,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = dataclasses.replace(settings, max_complexity=args.max_complexity)
         if args.no_format:
             settings = dataclasses.replace(settings, format=False)
+        if settings.max_complexity is not None and settings.max_complexity < 1:
+            raise GateError(f"max-complexity must be 1 or more, got {settings.max_complexity}")
         baseline = find_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
         files = list(args.filenames)
         result = lint(run.root, files, settings, find_ruff()) if files else LintResult([], "", "")
@@ -222,17 +249,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print_finding(finding.path, finding.line, finding.col, finding.code, finding.message)
     counts = collections.Counter(finding.code for finding in findings)
-    summary = summarize(counts, len(files)) + (f" ({excused} excused by the baseline)" if excused else "")
+    metrics = {"excused": excused}
     record = run.record(
         Status.FAIL if findings else Status.PASS,
-        summary,
+        summarize(counts, len(files)) + notes(metrics),
         files=len(files),
         counts=dict(counts),
+        metrics=metrics,
         threshold=_threshold(settings),
         tools={"ruff": result.ruff_version} if result.ruff_version else {},
         fingerprint=result.fingerprint,
     )
-    return gate.finish(run, gate.merge_with_earlier_call(run, record, summarize))
+    return gate.finish(
+        run, gate.merge_with_earlier_call(run, record, summarize, summed_metrics=["excused"], notes=notes)
+    )
 
 
 def _threshold(settings: LintSettings) -> str:

@@ -1,7 +1,7 @@
 """platform-security: bandit's vulnerability scan with the project's `[tool.bandit]` config.
 
 bandit ignores its own `exclude_dirs` for paths passed on the command line (PyCQA/bandit#499, #912), so
-they are applied here; large change sets are split over the cores inside the one process, so a run
+they are applied here; bandit runs in-process with large change sets spread over the cores, so a run
 still gives one verdict and one record. Hard-coded password findings never repeat the password.
 """
 
@@ -11,17 +11,13 @@ import argparse
 import collections
 import dataclasses
 import fnmatch
-import importlib.metadata
-import json
 import os
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
+from hooks.lib.bandit_scan import Issue, bandit_version, run_bandit
 from hooks.lib.baseline import find_baseline, new_findings, save_baseline
 from hooks.lib.config import load_config, read_toml
 from hooks.lib.errors import GateError
@@ -32,8 +28,11 @@ from hooks.lib.record import Status
 GATE = "platform-security"
 BASELINE = Path(".platform-gates/security.baseline.json")
 LEVELS = ("low", "medium", "high")
-BANDIT_TIMEOUT_S = 1800
-FILES_PER_WORKER_MIN = 24  # below this, a second bandit process costs more than it saves
+NOTES = {  # metric: how the summary names it
+    "excused": "excused by the baseline",
+    "excluded": "excluded by tool.bandit.exclude_dirs",
+    "unscanned": "not scanned",
+}
 _QUOTED = re.compile(r"'.*'|\".*\"")
 _HOLDS_A_SECRET = frozenset({"B105", "B106", "B107"})  # hardcoded_password_*: the text quotes the value
 
@@ -67,21 +66,24 @@ class BanditConfig:
 
 @dataclasses.dataclass(frozen=True)
 class ScanResult:
-    findings: list[Finding]
+    findings: list[Finding]  # at or above the thresholds
     unscanned: list[tuple[str, str]]  # (path, bandit's reason)
     excluded: int
+    bandit_version: str
     fingerprint: str
 
 
 def bandit_config(root: Path) -> BanditConfig:
+    """The user's `[tool.bandit]` of pyproject.toml (bandit itself reads it only with `-c`)."""
     pyproject = root / "pyproject.toml"
     table = read_toml(pyproject).get("tool", {}).get("bandit") if pyproject.is_file() else None
     if not isinstance(table, dict):
         return BanditConfig((), None)
-    excludes = table.get("exclude_dirs", [])
-    if not isinstance(excludes, list) or not all(isinstance(item, str) for item in excludes):
-        raise GateError("pyproject.toml: tool.bandit.exclude_dirs must be a list of strings")
-    return BanditConfig(tuple(excludes), "pyproject.toml")
+    for key in ("exclude_dirs", "skips", "tests"):
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise GateError(f"pyproject.toml: tool.bandit.{key} must be a list of strings")
+    return BanditConfig(tuple(table.get("exclude_dirs", [])), str(pyproject))
 
 
 def is_excluded(path: str, exclude_dirs: Sequence[str]) -> bool:
@@ -99,74 +101,31 @@ def is_excluded(path: str, exclude_dirs: Sequence[str]) -> bool:
 
 
 def scan(root: Path, files: Sequence[str], config: BanditConfig, settings: SecuritySettings) -> ScanResult:
+    """bandit's findings at or above the thresholds in `files` (repo-relative), outside exclude_dirs."""
     included = [name for name in files if not is_excluded(name, config.exclude_dirs)]
-    workers = max(1, min(os.cpu_count() or 1, len(included) // FILES_PER_WORKER_MIN))
-    chunks = [included[index::workers] for index in range(workers)] if included else []
-    processes = [_start_bandit(root, chunk, config) for chunk in chunks]
-    checked = content_fingerprint(root, included)  # hashed while bandit works
-    findings: list[Finding] = []
-    unscanned: list[tuple[str, str]] = []
-    for process in processes:
-        report = _report(process)
-        for item in report.get("results", []):
-            finding = _finding(root, item)
-            if _at_least(finding.severity, settings.severity) and _at_least(
-                finding.confidence, settings.confidence
-            ):
-                findings.append(finding)
-        unscanned += [
-            (gate.relative(root, error["filename"]), error["reason"]) for error in report.get("errors", [])
-        ]
+    if not included:  # nothing for bandit to do: spare its start-up
+        return ScanResult([], [], len(files), bandit_version(), content_fingerprint(root, []))
+    # The names bandit sees are the ones its CLI would show when run at the root (`./src/app.py`), so
+    # per-plugin path patterns in [tool.bandit] match as they do for bandit itself.
+    prefix = "./" if Path.cwd() == root else f"{root}{os.sep}"
+    names = {prefix + name: name for name in included}
+    report = run_bandit(list(names), config.config_file)
+    findings = [
+        _finding(names.get(issue.filename, issue.filename), issue)
+        for issue in report.issues
+        if _at_least(issue.severity, settings.severity) and _at_least(issue.confidence, settings.confidence)
+    ]
     findings.sort(key=lambda f: (f.path, f.line, f.test_id))
-    return ScanResult(findings, sorted(unscanned), len(files) - len(included), checked)
+    unscanned = sorted((names.get(name, name), reason) for name, reason in report.skipped)
+    checked = content_fingerprint(root, included)
+    return ScanResult(findings, unscanned, len(files) - len(included), report.version, checked)
 
 
-def _bandit() -> str:
-    beside = Path(sys.executable).parent / "bandit"
-    found = str(beside) if beside.exists() else shutil.which("bandit")
-    if found is None:
-        raise GateError("bandit is not installed (pip install bandit)")
-    return found
-
-
-def _start_bandit(root: Path, chunk: Sequence[str], config: BanditConfig) -> subprocess.Popen[bytes]:
-    command = [_bandit(), "--format", "json", "--quiet", "--exit-zero"]
-    if config.config_file:
-        command += ["--configfile", config.config_file]
-    return subprocess.Popen(
-        [*command, "--", *chunk], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-
-
-def _report(process: subprocess.Popen[bytes]) -> Mapping[str, list[dict[str, str]]]:
-    try:
-        out, err = process.communicate(timeout=BANDIT_TIMEOUT_S)
-    except subprocess.TimeoutExpired as exc:
-        process.kill()
-        raise GateError(f"bandit did not finish within {BANDIT_TIMEOUT_S} s") from exc
-    try:
-        report = json.loads(out)
-    except json.JSONDecodeError:
-        reason = [line for line in err.decode(errors="replace").splitlines() if line.strip()]
-        raise GateError(f"bandit failed: {reason[-1] if reason else f'exit {process.returncode}'}") from None
-    if not isinstance(report, dict):
-        raise GateError("bandit gave a report that is not a JSON object")
-    return report
-
-
-def _finding(root: Path, item: Mapping[str, object]) -> Finding:
-    test_id = str(item["test_id"])
-    message = str(item["issue_text"])
-    if test_id in _HOLDS_A_SECRET:
+def _finding(path: str, issue: Issue) -> Finding:
+    message = issue.text
+    if issue.test_id in _HOLDS_A_SECRET:
         message = _QUOTED.sub("'<redacted>'", message)
-    return Finding(
-        path=gate.relative(root, os.path.normpath(str(item["filename"]))),
-        line=int(str(item["line_number"])),
-        test_id=test_id,
-        severity=str(item["issue_severity"]).lower(),
-        confidence=str(item["issue_confidence"]).lower(),
-        message=message,
-    )
+    return Finding(path, issue.line, issue.test_id, issue.severity, issue.confidence, message)
 
 
 def _at_least(level: str, threshold: str) -> bool:
@@ -181,6 +140,11 @@ def summarize(counts: Mapping[str, int], files: int) -> str:
         return f"no findings in {plural(files, 'file')}"
     found = f"{plural(total, 'finding')} in {plural(files, 'file')}"
     return f"{found}: {counts_text(by_test)}; severity {counts_text(by_severity)}"
+
+
+def notes(metrics: Mapping[str, float | str]) -> str:
+    said = [f"{metrics[key]:g} {text}" for key, text in NOTES.items() if metrics.get(key)]
+    return f" ({'; '.join(said)})" if said else ""
 
 
 def write_baseline(root: Path, output: Path) -> int:
@@ -210,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise GateError(f"{key} must be one of {', '.join(LEVELS)}, got {value!r}")
             settings = dataclasses.replace(settings, **{key: value})
         baseline = find_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
-        result = scan(run.root, args.filenames, bandit_config(run.root), settings)
+        files = [gate.relative(run.root, name) for name in args.filenames]
+        result = scan(run.root, files, bandit_config(run.root), settings)
     except GateError as exc:
         return gate.fail(GATE, exc, run)
     findings, excused = (
@@ -224,21 +189,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     counts = collections.Counter(f.test_id for f in findings) + collections.Counter(
         f.severity for f in findings
     )
-    scanned = len(args.filenames) - result.excluded
-    notes = [f"{excused} excused by the baseline"] if excused else []
-    notes += [f"{result.excluded} excluded by tool.bandit.exclude_dirs"] if result.excluded else []
-    notes += [f"{len(result.unscanned)} not scanned"] if result.unscanned else []
-    summary = summarize(counts, scanned) + (f" ({'; '.join(notes)})" if notes else "")
+    scanned = len(files) - result.excluded
+    metrics = {"excused": excused, "excluded": result.excluded, "unscanned": len(result.unscanned)}
     record = run.record(
         Status.FAIL if findings else Status.PASS,
-        summary,
+        summarize(counts, scanned) + notes(metrics),
         files=scanned,
         counts=dict(counts),
+        metrics=metrics,
         threshold=f"severity >= {settings.severity}, confidence >= {settings.confidence}",
-        tools={"bandit": importlib.metadata.version("bandit")},
+        tools={"bandit": result.bandit_version},
         fingerprint=result.fingerprint,
     )
-    return gate.finish(run, gate.merge_with_earlier_call(run, record, summarize))
+    return gate.finish(
+        run, gate.merge_with_earlier_call(run, record, summarize, summed_metrics=NOTES, notes=notes)
+    )
 
 
 if __name__ == "__main__":

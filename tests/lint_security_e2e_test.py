@@ -67,14 +67,28 @@ def test_each_tool_flags_its_file(project: Path, hook_repo: Path) -> None:
     assert records["platform-security"]["counts"]["B602"] == 1
 
 
-def test_a_file_list_too_long_for_one_command_line_gives_one_record(project: Path, hook_repo: Path) -> None:
+def test_a_file_list_too_long_for_one_command_line_gives_one_verdict_and_record(
+    project: Path, hook_repo: Path
+) -> None:
     deep = "a_rather_long_directory_name_that_makes_the_command_line_grow/" * 3
     for n in range(800):
         write(project / deep / f"module_with_a_long_name_{n:04d}.py", MODULE.format(n=n))
+    # Both findings sit in the first of pre-commit's calls; the last call's files are clean.
+    first = project / deep / "module_with_a_long_name_0000.py"
+    write(first, "import os\nimport subprocess\n\nsubprocess.call(os.sep, shell=True)\nx  =  1\n")
     commit(project, "many files")
-    result = try_repo(project, hook_repo, "platform-lint", "--all-files", "--verbose")
-    assert result.returncode == 0, result.stdout
-    assert result.stdout.count("platform-lint: PASS") >= 2  # pre-commit called the hook more than once
+    for hook, finding in [
+        ("platform-lint", f"{deep}module_with_a_long_name_0000.py: would reformat"),
+        ("platform-security", f"{deep}module_with_a_long_name_0000.py:4: B602 [high/high] subprocess call"),
+    ]:
+        result = try_repo(project, hook_repo, hook, "--all-files", "--verbose")
+        assert result.returncode == 1, result.stdout
+        assert result.stdout.count(f"{hook}: FAIL") >= 2  # pre-commit called the hook more than once
+        assert finding in result.stdout
     report = json.loads(run_cli(project, "status", "--json").stdout)
-    assert report["records"] == 1
-    assert report["latest"]["platform-lint"]["files"] == 825
+    assert report["records"] == 2  # one per gate
+    lint, security = report["latest"]["platform-lint"], report["latest"]["platform-security"]
+    assert (lint["status"], lint["files"], lint["counts"]) == ("fail", 825, {"format": 1})
+    assert (security["status"], security["files"]) == ("fail", 824)  # tests/ is excluded
+    assert security["counts"] == {"B404": 1, "B602": 1, "low": 1, "high": 1}
+    assert security["metrics"]["excluded"] == 1

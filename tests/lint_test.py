@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lint import main
+from hooks.lint import main, ruff_reason
 from tests.util import add_platform_mode, commit, run_cli, write
 
 CLEAN = 'def greet(name: str) -> str:\n    return f"hello {name}"\n'
@@ -126,7 +126,76 @@ def test_a_broken_ruff_config_is_exit_2_with_ruffs_reason(
     code, lines = lint(capsys, "good.py")
     assert code == 2
     assert len(lines) == 1
-    assert lines[0].startswith("platform-lint: ERROR - ruff ")
+    assert lines[0].startswith("platform-lint: ERROR - ruff check failed: Failed to parse ")
+    assert lines[0].endswith(
+        'TOML parse error at line 2, column 15: invalid type: string "long", expected i64'
+    )
+
+
+def test_an_unknown_rule_in_the_ruff_config_is_exit_2_with_ruffs_reason(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "pyproject.toml", '[tool.ruff.lint]\nselect = ["XYZ"]\n')
+    write(project / "good.py", CLEAN)
+    code, lines = lint(capsys, "good.py")
+    assert code == 2
+    assert lines == [
+        f"platform-lint: ERROR - ruff check failed: Unknown rule selector `XYZ` in `select` from `{project / 'pyproject.toml'}`"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stderr", "reason"),
+    [
+        ("ruff failed\n  Cause: Unknown rule selector `XYZ`\n", "Unknown rule selector `XYZ`"),
+        (
+            "ruff failed\n  Cause: Failed to parse a.toml\n  Cause: TOML parse error at line 2, column 15\n"
+            '  |\n2 | x = "long"\n  |     ^^^^^^\ninvalid type: string "long", expected i64\n',
+            'Failed to parse a.toml: TOML parse error at line 2, column 15: invalid type: string "long", expected i64',
+        ),
+        (
+            "error: unexpected argument '--bogus' found\n\n  tip: ...\n",
+            "error: unexpected argument '--bogus' found",
+        ),
+        ("", ""),
+    ],
+)
+def test_ruff_reason_is_one_line(stderr: str, reason: str) -> None:
+    assert ruff_reason(stderr.encode()) == reason
+
+
+def test_a_file_ruff_cannot_parse_is_a_finding_not_an_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "broken.py", "x = (\n")
+    write(project / "ugly.py", "x  =  1\n")
+    code, lines = lint(capsys, "broken.py", "ugly.py")
+    assert code == 1
+    assert "broken.py:2:1: invalid-syntax unexpected EOF while parsing" in lines
+    assert "ugly.py: would reformat" in lines
+
+
+def test_a_complexity_ceiling_below_one_is_exit_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / "good.py", CLEAN)
+    assert lint(capsys, "good.py", "--max-complexity", "0") == (
+        2,
+        ["platform-lint: ERROR - max-complexity must be 1 or more, got 0"],
+    )
+
+
+def test_a_named_baseline_and_the_config_key_point_elsewhere(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "legacy.py", UNUSED_IMPORT)
+    commit(project, "legacy")
+    assert run_cli(project, "baseline", "lint", "--output", "ci/lint.json").returncode == 0
+    assert not (project / ".platform-gates/lint.baseline.json").exists()
+    assert lint(capsys, "legacy.py")[0] == 1  # no default baseline
+    assert lint(capsys, "legacy.py", "--baseline", "ci/lint.json")[0] == 0
+    write(project / ".platform-gates.toml", '[lint]\nbaseline = "ci/lint.json"\n')
+    code, lines = lint(capsys, "legacy.py")
+    assert code == 0
+    assert "(1 excused by the baseline)" in lines[-1]
 
 
 def test_split_calls_of_one_pre_commit_run_leave_one_record(
@@ -143,3 +212,22 @@ def test_split_calls_of_one_pre_commit_run_leave_one_record(
     report = json.loads(run_cli(project, "status", "--json").stdout)
     assert report["records"] == 1
     assert report["latest"]["platform-lint"]["files"] == 3
+
+
+def test_the_baseline_and_its_excuses_span_the_calls_of_one_pre_commit_run(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.py", "b.py", "c.py"):
+        write(project / name, UNUSED_IMPORT)
+    commit(project, "legacy")
+    assert run_cli(project, "baseline", "lint").returncode == 0
+    write(project / "c.py", UNUSED_IMPORT.replace("import os", "import os\nimport sys"))
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert lint(capsys, "a.py", "b.py")[0] == 0
+    code, lines = lint(capsys, "c.py")
+    assert code == 1
+    assert "c.py:2:8: F401 `sys` imported but unused" in lines
+    assert "1 finding in 3 files: F401 x1 (3 excused by the baseline)" in lines[-1]
+    report = json.loads(run_cli(project, "status", "--json").stdout)
+    assert report["records"] == 1
+    assert report["latest"]["platform-lint"]["metrics"] == {"excused": 3}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hooks.lib import bandit_scan
 from hooks.security import is_excluded, main
 from tests.util import BIN, add_platform_mode, commit, run_cli, write
 
@@ -103,9 +104,12 @@ def test_baseline_counts_identical_findings(project: Path, capsys: pytest.Captur
     ]
 
 
+@pytest.mark.parametrize("pool", [False, True], ids=["in-process", "worker-pool"])
 def test_split_over_cores_finds_exactly_what_bandit_finds(
-    project: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, pool: bool
 ) -> None:
+    if pool:  # these files are small: lower the size above which the workers start
+        monkeypatch.setattr(bandit_scan, "POOL_MIN_BYTES", 0)
     names = []
     for number in range(60):
         body = [SHELL, PASSWORD.replace("staple", str(number)), ASSERT, "x = 1\n"][number % 4]
@@ -139,3 +143,57 @@ def test_bad_bandit_config_is_exit_2(project: Path, capsys: pytest.CaptureFixtur
     assert lines == [
         "platform-security: ERROR - pyproject.toml: tool.bandit.exclude_dirs must be a list of strings"
     ]
+
+
+def test_per_plugin_settings_of_tool_bandit_apply(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / "pyproject.toml", '[tool.bandit.assert_used]\nskips = ["*_test.py"]\n')
+    write(project / "app_test.py", ASSERT)
+    write(project / "app.py", ASSERT)
+    code, lines = security(capsys, "app_test.py", "app.py")
+    assert code == 1
+    assert [line.split(" [")[0] for line in lines[:-1]] == ["app.py:2: B101"]
+
+
+@pytest.mark.parametrize(
+    ("table", "reason"),
+    [
+        ('skips = "B101"', "pyproject.toml: tool.bandit.skips must be a list of strings"),
+        ("tests = [101]", "pyproject.toml: tool.bandit.tests must be a list of strings"),
+        (
+            'tests = ["B101"]\nskips = ["B101"]',
+            "bandit: Non-exclusive include/exclude test sets: {'B101'}",
+        ),
+    ],
+)
+def test_a_tool_bandit_table_bandit_rejects_is_exit_2_with_its_reason(
+    project: Path, capsys: pytest.CaptureFixture[str], table: str, reason: str
+) -> None:
+    write(project / "pyproject.toml", f"[tool.bandit]\n{table}\n")
+    write(project / "app.py", ASSERT)
+    assert security(capsys, "app.py") == (2, [f"platform-security: ERROR - {reason}"])
+
+
+def test_split_calls_of_one_pre_commit_run_leave_one_verdict_and_record(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project / "pyproject.toml", '[tool.bandit]\nexclude_dirs = ["tests"]\n')
+    write(project / "legacy.py", ASSERT)
+    commit(project, "legacy")
+    assert run_cli(project, "baseline", "security").returncode == 0
+    write(project / "app.py", SHELL)
+    write(project / "tests/test_app.py", SHELL)
+    write(project / "ok.py", "x = 1\n")
+    monkeypatch.setenv("PRE_COMMIT", "1")  # both calls share pre-commit's process as parent: one run
+    assert security(capsys, "legacy.py", "app.py")[0] == 1
+    code, lines = security(capsys, "tests/test_app.py", "ok.py")
+    assert code == 1  # the run's verdict, though this call's own files are clean
+    assert lines[-1].startswith(
+        "platform-security: FAIL - 2 findings in 3 files: B404 x1, B602 x1; severity high x1, low x1 "
+        "(1 excused by the baseline; 1 excluded by tool.bandit.exclude_dirs) · recorded in "
+    )
+    report = json.loads(run_cli(project, "status", "--json").stdout)
+    assert report["records"] == 1
+    latest = report["latest"]["platform-security"]
+    assert (latest["status"], latest["files"]) == ("fail", 3)
+    assert latest["counts"] == {"B404": 1, "B602": 1, "low": 1, "high": 1}
+    assert latest["metrics"] == {"excused": 1, "excluded": 1, "unscanned": 0}

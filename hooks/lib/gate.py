@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -81,12 +81,19 @@ _RUN_LOOKBACK = 64  # pre-commit's calls of one hook follow each other: the earl
 
 
 def merge_with_earlier_call(
-    run: GateRun, record: Record, summarize: Callable[[Mapping[str, int], int], str]
+    run: GateRun,
+    record: Record,
+    summarize: Callable[[Mapping[str, int], int], str],
+    *,
+    summed_metrics: Collection[str] = (),
+    notes: Callable[[Mapping[str, float | str]], str] | None = None,
 ) -> Record:
     """One record per pre-commit run: a later call of the same run supersedes the earlier call's record.
 
     pre-commit splits a long file list into several calls even with `require_serial: true`; each call
-    judges its own files, and the record of the last one carries the counts of the whole run.
+    judges its own files, and the record of the last one carries the counts of the whole run. The
+    `summed_metrics` (numbers such as "excused by the baseline") add up over the calls too, and `notes`
+    turns them into the text that follows the summary.
     """
     if not run.context.in_pre_commit:
         return record
@@ -108,16 +115,24 @@ def merge_with_earlier_call(
     counts.update(record.counts)
     files = earlier.files + record.files
     status = max(earlier.status, record.status, key=_SEVERITY.__getitem__)
+    metrics = dict(record.metrics)
+    for name in summed_metrics:
+        metrics[name] = _number(earlier.metrics.get(name)) + _number(record.metrics.get(name))
     return dataclasses.replace(
         record,
         status=status,
-        summary=summarize(counts, files),
+        summary=summarize(counts, files) + (notes(metrics) if notes else ""),
         counts=dict(counts),
+        metrics=metrics,
         files=files,
         duration_s=round(earlier.duration_s + record.duration_s, 3),
         fingerprint=fingerprint([earlier.fingerprint, record.fingerprint]),
         supersedes=earlier.id,
     )
+
+
+def _number(value: float | str | None) -> float | int:
+    return value if isinstance(value, (int, float)) else 0
 
 
 def finish(run: GateRun, record: Record) -> int:
