@@ -20,6 +20,7 @@ from hooks.lib.documents import PLATFORM_DIR, ActiveLog, scan_documents
 from hooks.lib.errors import GateError
 from hooks.lib.files import read_text
 from hooks.lib.markdown import find_section, parse_outline
+from hooks.lib.output import plural
 from hooks.lib.record import Status, fingerprint
 
 GATE = "platform-log-freshness"
@@ -64,15 +65,22 @@ def is_implementation(path: str, ignore: Sequence[str]) -> bool:
 
 
 def judge_freshness(
-    root: Path, changed: Sequence[str], log: ActiveLog, changes: ChangeSet, settings: FreshnessSettings
+    root: Path,
+    changed: Sequence[str],
+    log: ActiveLog,
+    changes: ChangeSet,
+    settings: FreshnessSettings,
+    tip: str = "HEAD",
 ) -> Verdict:
-    ignore = [*settings.ignore, *settings.extend_ignore]
+    """The verdict on `changed` (the change set's paths); `tip` is the commit the window counts back from."""
+    ignore = [f"{PLATFORM_DIR}/*", *settings.ignore, *settings.extend_ignore]
     implementation = tuple(path for path in changed if is_implementation(path, ignore))
     if not implementation:
         return Verdict(Status.PASS, f"no implementation files in {changes.description}")
-    what = f"{len(implementation)} implementation file(s) changed"
+    what = f"{plural(len(implementation), 'implementation file')} changed"
     if log.rel is None or log.path is None:
-        if scan_documents(root).documents:
+        documents = scan_documents(root)
+        if documents.of_kind("plan") or documents.of_kind("execution"):
             return Verdict(
                 Status.FAIL,
                 f"{what} but there is no open execution log",
@@ -82,21 +90,36 @@ def judge_freshness(
         return Verdict(Status.SKIPPED, f"{what}; no plans or execution logs yet")
     if log.rel in changed:
         return Verdict(Status.PASS, f"{what}; {log.rel} is updated with them", implementation)
-    if not git.is_tracked(root, log.path) and _untracked_log_is_newer(root, log.path, implementation):
+    tracked = git.is_tracked(root, log.path)
+    if not tracked and _untracked_log_is_newer(root, log.path, implementation):
         return Verdict(
             Status.PASS, f"{what}; {log.rel} (not committed yet) changed after them", implementation
         )
-    last = _last_log_commit(root, log.rel)
-    window = _within_window(root, last, settings)
+    last = _last_log_commit(root, log.rel, tip) if tracked else None
+    window = _within_window(last, settings)
     if window:
         return Verdict(Status.PASS, f"{what}; {log.rel} was updated {window}", implementation)
-    since = f"last updated {last[1]} in {last[0][:7]}" if last else "never committed"
     section = _implementation_section(log.path, log.rel)
+    staged = changes.diff_args == ("--cached",)
+    how = f"stage it: git add {log.rel}" if staged else f"commit it within {changes.description}"
     return Verdict(
         Status.FAIL,
-        f"{what} but {log.rel} is not part of {changes.description} ({since})",
+        f"{what} but {log.rel} is not part of {changes.description} ({_since(log.path, last, settings)})",
         implementation,
-        f"add an entry to its {section} section and stage it: git add {log.rel}",
+        f"add an entry to its {section} section and {how}",
+    )
+
+
+def _since(path: Path, last: LogCommit | None, settings: FreshnessSettings) -> str:
+    if last is None:
+        saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+        return f"not committed yet, last saved {saved}, before the newest commit of that code"
+    ago = "in the newest commit" if last.commits_since == 0 else f"{plural(last.commits_since, 'commit')} ago"
+    since = f"last updated {last.date} in {last.commit[:7]}, {ago}"
+    return (
+        f"{since}; window: {_threshold(settings)}"
+        if settings.max_commits or settings.max_age_hours
+        else since
     )
 
 
@@ -110,23 +133,33 @@ def _untracked_log_is_newer(root: Path, log: Path, implementation: Sequence[str]
     return log.stat().st_mtime > newest_commit
 
 
-def _last_log_commit(root: Path, rel: str) -> tuple[str, str, int] | None:
-    """(commit, ISO date, unix time) of the newest commit that changed the log."""
+@dataclasses.dataclass(frozen=True)
+class LogCommit:
+    """The newest commit that changed the log, as of the tip of the change set."""
+
+    commit: str
+    date: str  # ISO, the committer's
+    time: int  # unix, the committer's
+    commits_since: int  # commits from it to the tip
+
+
+def _last_log_commit(root: Path, rel: str, tip: str) -> LogCommit | None:
     if git.head_commit(root) is None:
         return None
-    output = git.run_git("log", "-1", "--format=%H %cs %ct", "--", f":(literal){rel}", cwd=root).split()
-    return (output[0], output[1], int(output[2])) if output else None
+    fields = git.run_git("log", "-1", "--format=%H %cs %ct", tip, "--", f":(literal){rel}", cwd=root).split()
+    if not fields:
+        return None
+    since = int(git.run_git("rev-list", "--count", f"{fields[0]}..{tip}", cwd=root).strip())
+    return LogCommit(fields[0], fields[1], int(fields[2]), since)
 
 
-def _within_window(root: Path, last: tuple[str, str, int] | None, settings: FreshnessSettings) -> str:
+def _within_window(last: LogCommit | None, settings: FreshnessSettings) -> str:
     if last is None:
         return ""
-    if settings.max_commits > 0:
-        since = int(git.run_git("rev-list", "--count", f"{last[0]}..HEAD", cwd=root).strip())
-        if since < settings.max_commits:
-            return f"{since} commit(s) ago, within max-commits {settings.max_commits}"
+    if settings.max_commits > 0 and last.commits_since < settings.max_commits:
+        return f"{plural(last.commits_since, 'commit')} ago, within max-commits {settings.max_commits}"
     if settings.max_age_hours > 0:
-        age_hours = (time.time() - last[2]) / 3600
+        age_hours = (time.time() - last.time) / 3600
         if age_hours <= settings.max_age_hours:
             return f"{age_hours:.1f} h ago, within max-age-hours {settings.max_age_hours:g}"
     return ""
@@ -154,12 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "max_age_hours": args.max_age_hours,
         }
         settings = dataclasses.replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        _check(settings)
         if not (run.root / PLATFORM_DIR).is_dir():
-            print(f"{GATE}: no {PLATFORM_DIR}/ directory: this repository has not opted in")
-            return gate.finish(run, run.record(Status.SKIPPED, f"no {PLATFORM_DIR}/ directory"))
+            summary = f"no {PLATFORM_DIR}/ directory: this repository has not opted in"
+            return gate.finish(run, run.record(Status.SKIPPED, summary))
         changes = ChangeSet.for_run(run.context, settings.compare_with)
         changed = changed_files(run.root, changes)
-        verdict = judge_freshness(run.root, changed, run.log, changes, settings)
+        tip = run.context.to_ref if run.context.to_ref and not settings.compare_with else "HEAD"
+        verdict = judge_freshness(run.root, changed, run.log, changes, settings, tip)
     except GateError as exc:
         return gate.fail(GATE, exc, run)
     if verdict.status is Status.FAIL:
@@ -175,6 +210,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         fingerprint=fingerprint(changed),
     )
     return gate.finish(run, record)
+
+
+def _check(settings: FreshnessSettings) -> None:
+    if settings.max_commits < 0 or settings.max_age_hours < 0:
+        raise GateError("max-commits and max-age-hours must be 0 (off) or more")
 
 
 def _threshold(settings: FreshnessSettings) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from hooks.log_freshness import is_implementation, main
-from tests.util import add_platform_mode, commit, git, write
+from tests.traceability_test import REAL_WORLD_LOG
+from tests.util import PLAN, add_platform_mode, commit, git, run_cli, write
 
 LOG_REL = ".platform-mode/execution/execution001.execution.md"
 
@@ -144,12 +145,17 @@ def test_pre_push_range_comes_from_pre_commit(
     assert f"is not part of {base}...HEAD" in out
 
 
-def test_without_platform_mode_it_is_skipped(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_platform_mode_it_is_skipped_with_a_one_line_notice(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(repo / "app.py", "x = 1\n")
     git(repo, "add", "app.py")
     code, out = freshness(capsys)
     assert code == 0
-    assert "has not opted in" in out
+    assert len(out.splitlines()) == 1
+    assert out.startswith(
+        "platform-log-freshness: SKIPPED - no .platform-mode/ directory: this repository has not opted in"
+    )
 
 
 def test_plans_but_no_open_log_fails_with_new_log_advice(
@@ -172,3 +178,116 @@ def test_bad_ref_is_exit_2(project: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 2
     assert out.startswith("platform-log-freshness: ERROR - git diff failed")
     assert len(out.strip().splitlines()) == 1
+
+
+def test_stale_message_says_since_when(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for version in ("v2", "v3"):
+        write(project / "app.py", f"print('{version}')\n")
+        commit(project, f"code {version}")
+    sha = git(project, "log", "-1", "--format=%h", "--", LOG_REL).strip()
+    write(project / "app.py", "print('v4')\n")
+    git(project, "add", "app.py")
+    code, out = freshness(capsys)
+    assert code == 1
+    assert f"(last updated {time.strftime('%Y-%m-%d')} in {sha}, 2 commits ago)" in out
+
+
+def test_replacing_ignore_still_never_counts_platform_mode(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / ".platform-gates.toml", '[log-freshness]\nignore = ["*.cfg"]\n')
+    commit(project, "config")
+    write(project / ".platform-mode/plans/plan001.plan.md", "# changed plan\n")
+    write(project / "setup.cfg", "[x]\n")
+    git(project, "add", "-A")
+    assert freshness(capsys)[0] == 0
+    write(project / "README.md", "# now implementation\n")  # no longer ignored: the list was replaced
+    git(project, "add", "-A")
+    assert freshness(capsys)[0] == 1
+
+
+def test_a_deleted_source_file_is_an_implementation_change(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(project, "rm", "-q", "app.py")
+    assert freshness(capsys)[0] == 1
+
+
+def test_max_age_hours_window(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / "app.py", "print('v2')\n")
+    git(project, "add", "app.py")
+    code, out = freshness(capsys, "--max-age-hours", "1")
+    assert code == 0
+    assert "within max-age-hours 1" in out
+    write(project / ".platform-gates.toml", "[log-freshness]\nmax-age-hours = 0.0001\n")
+    git(project, "add", "-A")
+    time.sleep(0.5)
+    assert freshness(capsys)[0] == 1
+
+
+@pytest.mark.parametrize("args", [["--max-commits", "-1"], ["--max-age-hours", "-2"]])
+def test_a_negative_window_is_bad_input(
+    project: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    code, out = freshness(capsys, *args)
+    assert code == 2
+    assert (
+        out.strip() == "platform-log-freshness: ERROR - max-commits and max-age-hours must be 0 (off) or more"
+    )
+
+
+def test_pre_push_advice_is_a_commit_and_the_window_counts_to_the_pushed_tip(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = git(project, "rev-parse", "HEAD").strip()
+    write(project / "app.py", "print('v2')\n")
+    commit(project, "code only")
+    pushed = git(project, "rev-parse", "HEAD").strip()
+    for n in range(3):  # later local commits that are not being pushed
+        write(project / "notes.py", f"n = {n}\n")
+        commit(project, f"later {n}")
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", base)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", pushed)
+    monkeypatch.setenv("PRE_COMMIT_REMOTE_NAME", "origin")
+    code, out = freshness(capsys)
+    assert code == 1
+    assert f"commit it within {base}...{pushed}" in out
+    assert "1 commit ago" in out
+    assert freshness(capsys, "--max-commits", "2")[0] == 0
+
+
+def test_analysis_only_is_not_yet_a_reason_to_demand_a_log(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo / ".platform-mode/analysis/analysis001.analysis.md", "# Analysis\n")
+    commit(repo, "analysis")
+    write(repo / "app.py", "x = 1\n")
+    git(repo, "add", "app.py")
+    code, out = freshness(capsys)
+    assert code == 0
+    assert "SKIPPED - 1 implementation file changed; no plans or execution logs yet" in out
+
+
+def test_the_new_log_template_names_its_implementation_log(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo / ".platform-mode/plans/plan001.plan.md", PLAN)
+    assert run_cli(repo, "new-log").returncode == 0
+    commit(repo, "log")
+    write(repo / "app.py", "x = 1\n")
+    git(repo, "add", "app.py")
+    code, out = freshness(capsys)
+    assert code == 1
+    assert "add an entry to its '1. Implementation Log' section" in out
+
+
+def test_an_emoji_heading_in_a_real_world_log_is_named_as_written(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_platform_mode(repo, log=REAL_WORLD_LOG.replace("## 3. Implementation", "## 3. 🔄 Implementation"))
+    commit(repo, "log")
+    write(repo / "infra/main.tf", "resource {}\n")
+    git(repo, "add", "-A")
+    code, out = freshness(capsys)
+    assert code == 1
+    assert "add an entry to its '3. 🔄 Implementation Execution Log' section" in out

@@ -78,3 +78,46 @@ def test_complete_log_with_an_unchecked_criterion_fails_traceability(repo: Path,
     result = git_commit(repo, "reopen a criterion")
     assert result.returncode == 1
     assert f"{LOG_REL}:11: ERROR unchecked acceptance criterion in a COMPLETE log" in result.stdout
+
+
+def test_pre_push_refuses_a_pushed_range_of_code_commits_without_the_log(
+    repo: Path, hook_repo: Path, tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    log = add_platform_mode(repo)
+    write(repo / "app.py", "print('v1')\n")
+    commit(repo, "start")
+    install_hooks(repo, hook_repo, "platform-log-freshness")
+    subprocess.run(
+        [PRE_COMMIT, "install", "--hook-type", "pre-push"],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    git(repo, "remote", "add", "origin", str(remote))
+    git(repo, "push", "-q", "origin", "main")  # the first push of a branch holds the whole history
+
+    write(repo / "app.py", "print('v2')\n")
+    commit(repo, "code only, committed past the hook")
+    refused = push(repo)
+    assert refused.returncode != 0, refused.stdout
+    assert "platform-log-freshness" in refused.stdout and "Failed" in refused.stdout
+    assert "commit it within" in refused.stdout
+
+    log.write_text(log.read_text() + "\n#### Story 1.1: v2 of the app\n")
+    commit(repo, "log entry for v2")
+    accepted = push(repo)
+    assert accepted.returncode == 0, accepted.stdout
+
+
+def push(repo: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "push", "origin", "main"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+    )
