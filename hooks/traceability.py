@@ -8,10 +8,13 @@ to its Validation Report. Findings are INFO, WARN or ERROR; `--strict` makes war
 from __future__ import annotations
 
 import argparse
+import bisect
 import dataclasses
 import enum
+import functools
+import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
@@ -19,6 +22,7 @@ from hooks.lib.documents import (
     PLATFORM_DIR,
     Document,
     DocumentSet,
+    Reference,
     inside_repo,
     references,
     scan_documents,
@@ -26,28 +30,37 @@ from hooks.lib.documents import (
 from hooks.lib.errors import GateError
 from hooks.lib.files import read_text
 from hooks.lib.markdown import (
+    OPEN_STATUSES,
     REQUIRED_SECTIONS,
+    TERMINAL_STATUSES,
     Header,
+    Heading,
     Outline,
     find_section,
     is_terminal_status,
+    parse_date,
     parse_header,
     parse_outline,
     status_word,
 )
+from hooks.lib.outline_cache import OutlineCache
 from hooks.lib.output import counts_text, print_finding
 from hooks.lib.record import Status, fingerprint
 
 GATE = "platform-traceability"
-REQUIREMENT = re.compile(r"\b(?:FR|NFR|BR|TR|SR)-\d{3,}(?:\.\d+)*\b")
-ADR = re.compile(r"\bADR-\d{3,}\b")
-DEC = re.compile(r"\bDEC-\d{3,}\b")
-# An ID is defined where it opens a heading, a list item, a table row or a bold label; elsewhere it is cited.
-_DEFINITION = re.compile(
-    r"^\s*(?:#{1,6}\s+(?:\S+\s+)?|[-*+]\s+|\d+[.)]\s+|\|\s*)?(?:\*\*)?(?P<id>[A-Z]+-\d[\d.]*)"
-)
-_UNCHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[ \]\s")
+REQUIREMENT = frozenset({"FR", "NFR", "BR", "TR", "SR"})  # FR-001, NFR-005.2, ... (DESIGN §3)
+ADR = frozenset({"ADR"})  # design decisions, defined in design documents
+DEC = frozenset({"DEC"})  # execution decisions, defined in the log's own Decision Log
 REQUIREMENT_SOURCES = ("analysis", "design", "plan")
+# Python's re skips ahead fast only to a literal: IDs are found by their tail (`-001.2`), then their family.
+_ID_TAIL = re.compile(r"-\d{3,}(?:\.\d+)*\b")
+_FAMILIES = sorted(REQUIREMENT | ADR | DEC, key=len, reverse=True)
+# An ID is defined where it opens a line, a list item, a table row or a bold label, or is among the first
+# words of a heading (`#### FR-001: ...`, `#### Decision DEC-001: ...`); anywhere else it is cited.
+_DEFINING_PREFIX = re.compile(r"[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|\|[ \t]*)?(?:\*\*|`)?")
+_DEFINING_HEADING = re.compile(r"(?:[^\s:]+\s+){0,3}(?:\*\*|`)?(?P<id>[A-Z]+-\d{3,}(?:\.\d+)*)\b")
+_DEC_IN_TITLE = re.compile(r"\bDEC-\d{3,}\b")
+_UNCHECKED = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[ \](?:\s|$)", re.MULTILINE)
 
 
 class Level(enum.IntEnum):
@@ -70,19 +83,101 @@ class TraceabilitySettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class Mention:
+    """One ID in a document, outside code and HTML comments."""
+
+    line: int  # 1-based
+    family: str  # FR, NFR, ADR, DEC, ...
+    id: str
+    defines: bool  # it opens a line, a list item, a table row or a bold label
+
+
+@dataclasses.dataclass(frozen=True)
 class Parsed:
     document: Document
+    text: str
     header: Header
     outline: Outline
+    references: tuple[Reference, ...]
 
-    def lines(self) -> Iterator[tuple[int, str]]:
-        """(1-based number, text) of every line outside fenced or indented code."""
-        for index, line in enumerate(self.outline.lines):
-            if index not in self.outline.code_lines:
-                yield index + 1, line.rstrip("\r\n")
+    @property
+    def rel(self) -> str:
+        return self.document.rel
+
+    @property
+    def kind(self) -> str:
+        return self.document.kind
+
+    @functools.cached_property
+    def resolved(self) -> Path:
+        return self.document.path.resolve()
+
+    @functools.cached_property
+    def _line_starts(self) -> list[int]:
+        return list(itertools.accumulate((len(line) for line in self.outline.lines), initial=0))
+
+    @functools.cached_property
+    def _hidden(self) -> frozenset[int]:
+        """0-based lines in code blocks or HTML comments: what they hold is neither cited nor defined."""
+        hidden = set(self.outline.code_lines)
+        for start, end, content in self.outline.html_blocks:
+            if content.lstrip().startswith("<!--"):
+                hidden.update(range(start, end))
+        return frozenset(hidden)
+
+    def line_of(self, offset: int) -> int | None:
+        """The 0-based line holding `offset`, or None when it is hidden."""
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return None if index in self._hidden else index
+
+    @functools.cached_property
+    def mentions(self) -> tuple[Mention, ...]:
+        found = []
+        for match in _ID_TAIL.finditer(self.text):
+            family = _family_before(self.text, match.start())
+            index = self.line_of(match.start()) if family else None
+            if family is None or index is None:
+                continue
+            start = match.start() - len(family)
+            prefix = self.text[self._line_starts[index] : start]
+            defines = _DEFINING_PREFIX.fullmatch(prefix) is not None
+            found.append(Mention(index + 1, family, family + match[0], defines))
+        return tuple(found)
+
+    def cited(self, families: frozenset[str], section: Heading | None = None) -> dict[str, int]:
+        """Each ID of `families` the document (or one section of it) mentions, with its first line."""
+        first: dict[str, int] = {}
+        for mention in self.mentions:
+            if mention.family in families and (
+                section is None or section.line < mention.line - 1 < section.end_line
+            ):
+                first.setdefault(mention.id, mention.line)
+        return first
+
+    def headings_in(self, section: Heading | None) -> list[Heading]:
+        if section is None:
+            return []
+        return [h for h in self.outline.headings if section.line < h.line < section.end_line]
 
 
-def check_traceability(root: Path, documents: DocumentSet, aliases: dict[str, list[str]]) -> list[Finding]:
+def _family_before(text: str, offset: int) -> str | None:
+    for family in _FAMILIES:
+        start = offset - len(family)
+        if start >= 0 and text.startswith(family, start) and (start == 0 or not _is_word(text[start - 1])):
+            return family
+    return None
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def check_traceability(
+    root: Path,
+    documents: DocumentSet,
+    aliases: Mapping[str, Sequence[str]],
+    outline_of: Callable[[str], Outline] = parse_outline,
+) -> list[Finding]:
     """Every finding on the platform-mode `documents` of the repository at `root`."""
     findings = list(_naming(documents))
     parsed: list[Parsed] = []
@@ -90,20 +185,30 @@ def check_traceability(root: Path, documents: DocumentSet, aliases: dict[str, li
         try:
             inside_repo(root, document.path)
             text = read_text(document.path, document.rel)
-            parsed.append(Parsed(document, parse_header(text, document.rel), parse_outline(text)))
+            header = parse_header(_head(text), document.rel)
+            linked = tuple(references(root, document.path, header))
+            parsed.append(Parsed(document, text, header, outline_of(text), linked))
         except GateError as exc:
             findings.append(Finding(document.rel, 1, Level.ERROR, str(exc).removeprefix(f"{document.rel}: ")))
-    defined_requirements = _definitions(parsed, REQUIREMENT, REQUIREMENT_SOURCES)
-    defined_adrs = _definitions(parsed, ADR, ("design",))
+    requirements = _definitions(parsed, REQUIREMENT, REQUIREMENT_SOURCES)
+    adrs = _definitions(parsed, ADR, ("design",))
     for doc in parsed:
         findings += _header(doc)
-        findings += _undefined(
-            doc, REQUIREMENT, defined_requirements, "requirement", "analysis, design or plan"
-        )
-        findings += _undefined(doc, ADR, defined_adrs, "design decision", "design")
-        if doc.document.kind == "execution":
-            findings += _execution_log(root, doc, parsed, aliases)
-    return sorted(findings, key=lambda f: (f.path, f.line, -f.level))
+        findings += _references(doc, documents)
+        findings += _undefined(doc, REQUIREMENT, requirements, "requirement", "analysis, design or plan")
+        findings += _undefined(doc, ADR, adrs, "design decision", "design")
+        if doc.kind == "execution":
+            findings += _execution_log(doc, parsed, aliases)
+    findings += _open_logs(parsed)
+    return sorted(findings, key=lambda f: (f.path, f.line, -f.level, f.message))
+
+
+def _head(text: str) -> str:
+    """The text up to the first `##` heading: all of a bold-field header block (front matter: all of it)."""
+    if text.lstrip("\ufeff").startswith("---"):
+        return text
+    end = text.find("\n## ")
+    return text if end < 0 else text[: end + 1]
 
 
 def _naming(documents: DocumentSet) -> Iterator[Finding]:
@@ -114,11 +219,13 @@ def _naming(documents: DocumentSet) -> Iterator[Finding]:
         for document in group[1:]:
             yield Finding(document.rel, 1, Level.ERROR, f"duplicate number {document.number}: {group[0].rel}")
     for kind in sorted({d.kind for d in documents.documents}):
-        numbers = sorted({d.number for d in documents.of_kind(kind)})
+        of_kind = documents.of_kind(kind)
+        numbers = sorted({d.number for d in of_kind})
         missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
         if missing:
-            first = documents.of_kind(kind)[-1]
-            yield Finding(first.rel, 1, Level.WARN, f"{kind} numbering has gaps: {_numbers(missing)}")
+            yield Finding(of_kind[-1].rel, 1, Level.WARN, f"{kind} numbering has gaps: {_numbers(missing)}")
+        if numbers[0] == 0:
+            yield Finding(of_kind[0].rel, 1, Level.WARN, f"{kind} numbers start at 001, not 000")
 
 
 def _numbers(values: Sequence[int]) -> str:
@@ -127,147 +234,172 @@ def _numbers(values: Sequence[int]) -> str:
 
 
 def _header(doc: Parsed) -> Iterator[Finding]:
-    rel, header = doc.document.rel, doc.header
-    document_id = header.fields.get("document id")
+    fields = doc.header.fields
+    document_id = fields.get("document id")
     if document_id is None:
-        yield Finding(rel, 1, Level.WARN, "header has no **Document ID** field")
+        if not doc.header.front_matter:  # front matter names the document by its file (DESIGN §3)
+            yield Finding(doc.rel, 1, Level.WARN, "header has no **Document ID** field")
     elif document_id.value.strip().strip("`") != doc.document.path.name:
-        yield Finding(
-            rel,
-            document_id.line,
-            Level.ERROR,
-            f"Document ID {document_id.value.strip()!r} does not match the file name",
-        )
-    if not status_word(header.get("status")):
-        yield Finding(rel, 1, Level.WARN, "header has no **Status** field")
+        message = f"Document ID {document_id.value.strip()!r} does not match the file name"
+        yield Finding(doc.rel, document_id.line, Level.ERROR, message)
+    status = fields.get("status")
+    if status is None or not status_word(status.value):
+        yield Finding(doc.rel, 1, Level.WARN, "header has no **Status** field")
+    elif doc.kind == "execution" and not _known_status(status.value):
+        known = f"open: {', '.join(OPEN_STATUSES)}; terminal: {', '.join(TERMINAL_STATUSES)}"
+        message = f"Status {status_word(status.value)!r} is not a known status word ({known}); read as open"
+        yield Finding(doc.rel, status.line, Level.WARN, message)
+    created = fields.get("created")
+    if created is not None and parse_date(created.value) is None:
+        message = f"Created {created.value.strip()!r} is not a date (2025-10-25 or October 25, 2025)"
+        yield Finding(doc.rel, created.line, Level.WARN, message)
 
 
-def _definitions(parsed: Iterable[Parsed], pattern: re.Pattern[str], kinds: Sequence[str]) -> set[str]:
+def _known_status(value: str) -> bool:
+    words = status_word(value).replace("-", " ")
+    return is_terminal_status(value) or any(f"{words} ".startswith(f"{word} ") for word in OPEN_STATUSES)
+
+
+def _references(doc: Parsed, documents: DocumentSet) -> Iterator[Finding]:
+    """Links that leave the repository are errors (never opened); a broken one is an error in a log."""
+    missing_level = Level.ERROR if doc.kind == "execution" else Level.WARN
+    by_name = {d.path.name: d for d in documents.documents}
+    for reference in doc.references:
+        if reference.path is None:
+            if "://" not in reference.target and not reference.target.startswith(("mailto:", "#")):
+                message = f"reference {reference.target} leaves the repository"
+                yield Finding(doc.rel, reference.line, Level.ERROR, message)
+        elif not reference.path.exists():
+            named = by_name.get(Path(reference.target.split("#", 1)[0]).name)
+            hint = ""
+            if named is not None:
+                hint = f"; links are relative to the document: did you mean {_link(doc.document, named)}?"
+            message = f"reference {reference.target} does not exist{hint}"
+            yield Finding(doc.rel, reference.line, missing_level, message)
+
+
+def _link(source: Document, target: Document) -> str:
+    folder = target.path.parent.name
+    return target.path.name if folder == source.path.parent.name else f"../{folder}/{target.path.name}"
+
+
+def _definitions(parsed: Iterable[Parsed], families: frozenset[str], kinds: Sequence[str]) -> set[str]:
+    """IDs the documents of `kinds` define; a sub-ID defines its parent too (`FR-001.1` → `FR-001`)."""
     defined: set[str] = set()
     for doc in parsed:
-        if doc.document.kind in kinds:
-            for _, line in doc.lines():
-                match = _DEFINITION.match(line)
-                if match and pattern.fullmatch(match["id"]):
-                    defined.add(match["id"])
-    return defined
+        if doc.kind not in kinds:
+            continue
+        for heading in doc.outline.headings:
+            match = _DEFINING_HEADING.match(heading.title)
+            if match and match["id"].split("-")[0] in families:
+                defined.add(match["id"])
+        defined.update(m.id for m in doc.mentions if m.defines and m.family in families)
+    return defined | {identifier.split(".")[0] for identifier in defined}
 
 
-def _citations(doc: Parsed, pattern: re.Pattern[str]) -> dict[str, int]:
-    """Each ID the document mentions, with the line of its first mention."""
-    first: dict[str, int] = {}
-    for number, line in doc.lines():
-        for match in pattern.finditer(line):
-            first.setdefault(match[0], number)
-    return first
+def _covered(identifier: str, ids: set[str]) -> bool:
+    """`FR-001.2` is covered by itself or by its parent `FR-001`."""
+    return identifier in ids or identifier.split(".")[0] in ids
 
 
 def _undefined(
-    doc: Parsed, pattern: re.Pattern[str], defined: set[str], what: str, where: str
+    doc: Parsed, families: frozenset[str], defined: set[str], what: str, where: str
 ) -> Iterator[Finding]:
-    for identifier, line in _citations(doc, pattern).items():
-        if identifier not in defined and identifier.split(".")[0] not in defined:
-            yield Finding(
-                doc.document.rel,
-                line,
-                Level.ERROR,
-                f"{what} {identifier} is not defined in any {where} document",
-            )
+    for identifier, line in doc.cited(families).items():
+        if not _covered(identifier, defined):
+            message = f"{what} {identifier} is not defined in any {where} document"
+            yield Finding(doc.rel, line, Level.ERROR, message)
 
 
 def _execution_log(
-    root: Path, doc: Parsed, parsed: Sequence[Parsed], aliases: dict[str, list[str]]
+    doc: Parsed, parsed: Sequence[Parsed], aliases: Mapping[str, Sequence[str]]
 ) -> Iterator[Finding]:
-    rel = doc.document.rel
     terminal = is_terminal_status(doc.header.get("status"))
-    yield from _plan_reference(root, doc)
+    yield from _plan_reference(doc, parsed)
     for section in REQUIRED_SECTIONS:
-        if find_section(doc.outline, section, aliases.get(section, ())) is None:
+        if _section(doc, section, aliases) is None:
             level = Level.ERROR if terminal else Level.WARN
-            yield Finding(rel, 1, level, f"no {section} section (a heading with the words '{section}')")
+            message = f"no {section} section (a heading with the words '{section}')"
+            yield Finding(doc.rel, 1, level, message)
     yield from _decisions(doc, aliases)
+    if not doc.cited(REQUIREMENT):
+        message = "cites no requirement ID (FR-/NFR-/BR-/TR-/SR-): traceability stops at the plan"
+        yield Finding(doc.rel, 1, Level.INFO, message)
     if terminal:
-        yield from _terminal(root, doc, parsed, aliases)
+        yield from _terminal(doc, parsed, aliases)
 
 
-def _plan_reference(root: Path, doc: Parsed) -> Iterator[Finding]:
-    rel = doc.document.rel
-    found = references(root, doc.document.path, doc.header)
-    if not found:
-        yield Finding(rel, 1, Level.ERROR, "header has no **References** to the plan it executes")
-        return
-    plans = 0
-    for reference in found:
-        if reference.path is None:
-            if "://" not in reference.target:
-                yield Finding(
-                    rel, reference.line, Level.ERROR, f"reference {reference.target} leaves the repository"
-                )
-            continue
-        if not reference.path.exists():
-            yield Finding(rel, reference.line, Level.ERROR, f"reference {reference.target} does not exist")
-        elif reference.path.parent.name == "plans" and reference.path.parent.parent.name == PLATFORM_DIR:
-            plans += 1
-    if plans == 0:
-        yield Finding(
-            rel, found[0].line, Level.ERROR, "References name no existing plan in .platform-mode/plans/"
-        )
+def _section(doc: Parsed, section: str, aliases: Mapping[str, Sequence[str]]) -> Heading | None:
+    return find_section(doc.outline, section, aliases.get(section, ()))
 
 
-def _decisions(doc: Parsed, aliases: dict[str, list[str]]) -> Iterator[Finding]:
-    rel = doc.document.rel
-    section = find_section(doc.outline, "Decision Log", aliases.get("Decision Log", ()))
+def _plan_reference(doc: Parsed, parsed: Sequence[Parsed]) -> Iterator[Finding]:
+    if not doc.references:
+        yield Finding(doc.rel, 1, Level.ERROR, "header has no **References** to the plan it executes")
+    elif not _plans(doc, parsed):
+        message = "References name no existing plan in .platform-mode/plans/"
+        yield Finding(doc.rel, doc.references[0].line, Level.ERROR, message)
+
+
+def _plans(doc: Parsed, parsed: Sequence[Parsed]) -> list[Parsed]:
+    """The plan documents the log's References point to."""
+    targets = {reference.path for reference in doc.references if reference.path is not None}
+    return [p for p in parsed if p.kind == "plan" and p.resolved in targets]
+
+
+def _decisions(doc: Parsed, aliases: Mapping[str, Sequence[str]]) -> Iterator[Finding]:
     defined: dict[str, int] = {}
-    for heading in doc.outline.headings:
-        inside = section is not None and section.line < heading.line < section.end_line
-        for match in DEC.finditer(heading.title):
-            if not inside:
-                continue
+    for heading in doc.headings_in(_section(doc, "Decision Log", aliases)):
+        for match in _DEC_IN_TITLE.finditer(heading.title):
             if match[0] in defined:
-                yield Finding(
-                    rel,
-                    heading.line + 1,
-                    Level.ERROR,
-                    f"decision {match[0]} is defined twice (first at line {defined[match[0]]})",
-                )
+                message = f"decision {match[0]} is defined twice (first at line {defined[match[0]]})"
+                yield Finding(doc.rel, heading.line + 1, Level.ERROR, message)
             else:
                 defined[match[0]] = heading.line + 1
-    for identifier, line in _citations(doc, DEC).items():
+    for identifier, line in doc.cited(DEC).items():
         if identifier not in defined:
-            yield Finding(
-                rel, line, Level.ERROR, f"decision {identifier} is not defined in this log's Decision Log"
+            message = (
+                f"decision {identifier} is not defined in this log's Decision Log "
+                f"(a heading such as '#### Decision {identifier}: title' inside it)"
             )
+            yield Finding(doc.rel, line, Level.ERROR, message)
 
 
 def _terminal(
-    root: Path, doc: Parsed, parsed: Sequence[Parsed], aliases: dict[str, list[str]]
+    doc: Parsed, parsed: Sequence[Parsed], aliases: Mapping[str, Sequence[str]]
 ) -> Iterator[Finding]:
-    rel = doc.document.rel
     status = status_word(doc.header.get("status"))
-    for number, line in doc.lines():
-        if _UNCHECKED.match(line):
-            yield Finding(rel, number, Level.ERROR, f"unchecked acceptance criterion in a {status} log")
-    plan_paths = {r.path for r in references(root, doc.document.path, doc.header) if r.path is not None}
+    for match in _UNCHECKED.finditer(doc.text):
+        index = doc.line_of(match.start())
+        if index is not None:
+            yield Finding(
+                doc.rel, index + 1, Level.ERROR, f"unchecked acceptance criterion in a {status} log"
+            )
     plan_ids: set[str] = set()
-    for other in parsed:
-        if other.document.kind == "plan" and other.document.path.resolve() in plan_paths:
-            plan_ids |= set(_citations(other, REQUIREMENT))
+    for plan in _plans(doc, parsed):
+        plan_ids |= set(plan.cited(REQUIREMENT))
     if not plan_ids:
         return
-    section = find_section(doc.outline, "Validation Report", aliases.get("Validation Report", ()))
-    cited: set[str] = set()
-    if section is not None:
-        cited = {
-            match[0]
-            for number, line in doc.lines()
-            if section.line < number - 1 < section.end_line
-            for match in REQUIREMENT.finditer(line)
-        }
+    section = _section(doc, "Validation Report", aliases)
+    cited = set(doc.cited(REQUIREMENT, section)) if section is not None else set()
     at = section.line + 1 if section else 1
-    for identifier in sorted(plan_ids - cited):
-        yield Finding(
-            rel, at, Level.ERROR, f"Validation Report does not cite {identifier}, which its plan cites"
+    for identifier in sorted(plan_ids):
+        if not _covered(identifier, cited):
+            message = f"Validation Report does not cite {identifier}, which its plan cites"
+            yield Finding(doc.rel, at, Level.ERROR, message)
+
+
+def _open_logs(parsed: Sequence[Parsed]) -> Iterator[Finding]:
+    """Two open execution logs are a warning (DESIGN §3), on each but the highest-numbered one."""
+    logs = [d for d in parsed if d.kind == "execution" and not is_terminal_status(d.header.get("status"))]
+    logs.sort(key=lambda d: d.document.number)
+    for log in logs[:-1]:
+        status = log.header.fields.get("status")
+        message = (
+            f"another execution log is open too, the higher-numbered {logs[-1].rel}: "
+            "close this one (COMPLETE, SUPERSEDED or ABANDONED)"
         )
+        yield Finding(log.rel, status.line if status else 1, Level.WARN, message)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -281,10 +413,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = run.config.gate("traceability", TraceabilitySettings)
         strict = settings.strict if args.strict is None else args.strict
         if not (run.root / PLATFORM_DIR).is_dir():
-            print(f"{GATE}: no {PLATFORM_DIR}/ directory: this repository has not opted in")
-            return gate.finish(run, run.record(Status.SKIPPED, f"no {PLATFORM_DIR}/ directory"))
+            summary = f"no {PLATFORM_DIR}/ directory: this repository has not opted in"
+            return gate.finish(run, run.record(Status.SKIPPED, summary))
         documents = scan_documents(run.root)
-        findings = check_traceability(run.root, documents, run.config.core().section_aliases)
+        cache = OutlineCache.load(run.root)
+        findings = check_traceability(run.root, documents, run.config.core().section_aliases, cache.outline)
+        cache.save()
     except GateError as exc:
         return gate.fail(GATE, exc, run)
     for finding in findings:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import given, settings
@@ -157,3 +158,17 @@ def test_parsers_never_fail_but_with_a_gate_error(text: str) -> None:
     for heading in outline.headings:
         assert 0 <= heading.line < heading.end_line <= len(outline.lines)
         assert heading.line not in outline.code_lines
+
+
+_BREAKS = st.sampled_from(["a", " ", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\u2028", "\x85", "é"])
+
+
+@given(st.lists(_BREAKS).map("".join))
+def test_split_lines_breaks_only_at_cr_lf_and_crlf(text: str) -> None:
+    lines = split_lines(text)
+    assert "".join(lines) == text
+    for line, following in itertools.pairwise([*lines, ""]):
+        body = line.removesuffix("\n").removesuffix("\r")
+        assert "\n" not in body and "\r" not in body
+        assert line.endswith(("\n", "\r")) or not following
+        assert not (line.endswith("\r") and following.startswith("\n"))

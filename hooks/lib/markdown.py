@@ -31,8 +31,9 @@ REQUIRED_SECTIONS = (
 OPEN_STATUSES = ("INITIATED", "IN PROGRESS", "BLOCKED", "READY TO START", "WAITING", "PENDING")
 TERMINAL_STATUSES = ("COMPLETE", "COMPLETED", "CLOSED", "SUPERSEDED", "ABANDONED")
 
-# markdown-it's own idea of a line break; str.splitlines() also splits on \x0c, \u2028 and more.
+# markdown-it's own idea of a line break; str.splitlines() also splits on these others.
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BOLD_FIELD = re.compile(r"^\s*\*\*(?P<key>[^*\n]+?):?\*\*:?[ \t]*(?P<value>.*?)\s*$")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[ivxlc]+[.)]|[a-z][.)])\s+", re.IGNORECASE)
 _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%B %d %Y")
@@ -84,6 +85,8 @@ class Header:
 
 def split_lines(text: str) -> list[str]:
     """Lines with their endings kept, split exactly where markdown-it splits them."""
+    if _OTHER_BREAKS.search(text) is None:
+        return text.splitlines(keepends=True)  # the same split, in C: most logs take this path
     lines: list[str] = []
     start = 0
     for match in _NEWLINE.finditer(text):
@@ -99,6 +102,13 @@ def _block_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark").disable(["inline", "text_join"])
+
+
+@functools.cache
+def _inline_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 def parse_outline(text: str) -> Outline:
@@ -241,9 +251,7 @@ def parse_date(value: str) -> dt.date | None:
 def link_targets(value: str) -> list[str]:
     """The link destinations in one line of Markdown (`[plan](../plans/plan001.plan.md)`)."""
     targets: list[str] = []
-    from markdown_it import MarkdownIt
-
-    for token in MarkdownIt("commonmark").parseInline(value):
+    for token in _inline_parser().parseInline(value):
         targets.extend(
             str(child.attrs["href"])
             for child in token.children or ()
