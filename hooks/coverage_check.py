@@ -11,19 +11,40 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
+import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
 from hooks.lib.changes import ChangeSet, added_lines
-from hooks.lib.coverage_data import DATA_FILES, CoverageReport, Scope, coverage_scope, find_data, read_report
+from hooks.lib.coverage_data import (
+    DATA_FILES,
+    CoverageReport,
+    NoUsableData,
+    Scope,
+    coverage_scope,
+    find_data,
+    read_report,
+    uncombined,
+)
 from hooks.lib.errors import GateError
 from hooks.lib.git import run_git, split_z
 from hooks.lib.history import latest_with_metric
-from hooks.lib.record import Record, Status, fingerprint
+from hooks.lib.record import Record, Status
 
 GATE = "platform-coverage"
-RUN_TESTS = "run the tests with coverage (e.g. `coverage run -m pytest && coverage xml`)"
+_REPORT_COMMAND = {
+    ".xml": " && coverage xml",
+    ".json": " && coverage json",
+    ".info": " && coverage lcov -o lcov.info",
+    ".lcov": " && coverage lcov",
+}
+
+
+def what_to_run(data: str | None) -> str:
+    """The command that (re)produces the data: `coverage run -m pytest`, then the report in its format."""
+    suffix = Path(data).suffix if data else ".xml"
+    return f"run the tests with coverage (e.g. `coverage run -m pytest{_REPORT_COMMAND.get(suffix, '')}`)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,12 +111,15 @@ def changed_lines(
 def stale_against(report: CoverageReport, root: Path, data_path: Path) -> str | None:
     """The newest covered source file changed after the data was written, if any."""
     made = data_path.stat().st_mtime
-    newest = max(
-        ((path, (root / path).stat().st_mtime) for path in report.files if (root / path).is_file()),
-        key=lambda item: item[1],
-        default=None,
-    )
-    return newest[0] if newest and newest[1] > made else None
+    newest: tuple[float, str] | None = None
+    for path in report.files:
+        try:  # os.stat on a string: a third of pathlib's time over the thousands of files of a big report
+            changed = os.stat(f"{root}/{path}").st_mtime  # noqa: PTH116
+        except OSError:  # deleted since, or a path outside the repository
+            continue
+        if newest is None or changed > newest[0]:
+            newest = (changed, path)
+    return newest[1] if newest and newest[0] > made else None
 
 
 def judge(
@@ -103,25 +127,28 @@ def judge(
     settings: CoverageSettings,
     previous: tuple[float, str] | None,
     changes: ChangedLines,
+    to_run: str = "run the tests with coverage",
 ) -> Verdict:
-    total = report.total_percent
+    total = round(report.total_percent, 2)  # the figure the record keeps, so deltas compare like with like
     problems: list[str] = []
-    metrics: dict[str, float | str] = {"total": round(total, 2)}
+    metrics: dict[str, float | str] = {"total": total}
     parts = [f"coverage {total:.1f}%"]
     if report.has_branches:
         parts[0] += " (with branches)"
     if settings.fail_under is not None and total < settings.fail_under:
         problems.append(f"total coverage {total:.1f}% is under fail-under {settings.fail_under:g}%")
+    limit = f", max drop {settings.max_drop:g}" if settings.max_drop is not None else ""
     if previous is not None:
         before, since = previous
-        delta = total - before
-        metrics["delta"] = round(delta, 2)
-        limit = f", max drop {settings.max_drop:g}" if settings.max_drop is not None else ""
-        parts.append(f"({delta:+.1f} since {since}{limit})")
+        delta = round(total - before, 2)
+        metrics["delta"] = delta
+        parts.append(f"({_signed(delta)} since {since}{limit})")
         if settings.max_drop is not None and -delta > settings.max_drop:
             problems.append(
                 f"coverage dropped {-delta:.1f} points since {since} (max-drop {settings.max_drop:g})"
             )
+    elif limit:
+        parts.append(f"(first recorded figure{limit})")
     percent = changes.percent
     shown = f"{percent:.1f}%" if percent is not None else "n/a"
     parts.append(f"· changed lines {changes.hit}/{changes.total} = {shown}")
@@ -129,12 +156,18 @@ def judge(
     if percent is not None:
         metrics["diff_percent"] = round(percent, 2)
     for path in changes.not_mentioned:
-        problems.append(f"{path} changed but the coverage data does not mention it: {RUN_TESTS}")
+        problems.append(f"{path} changed but the coverage data does not mention it: {to_run}")
     if settings.diff_fail_under is not None and percent is not None and percent < settings.diff_fail_under:
         problems.append(
             f"changed-line coverage {percent:.1f}% is under diff-fail-under {settings.diff_fail_under:g}%"
         )
     return Verdict(Status.FAIL if problems else Status.PASS, " ".join(parts), problems, metrics)
+
+
+def _signed(delta: float) -> str:
+    """+1.3, -0.4, and ±0.0 for a change that rounds away (never "-0.0")."""
+    shown = round(delta, 1)
+    return f"{shown:+.1f}" if shown else "±0.0"
 
 
 def ranges(lines: Iterable[int]) -> str:
@@ -148,16 +181,17 @@ def ranges(lines: Iterable[int]) -> str:
     return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
 
 
-def _previous(run: gate.GateRun, baseline: str | None) -> tuple[float, str] | None:
+def _previous(run: gate.GateRun, baseline: str | None, tracked: list[str]) -> tuple[float, str] | None:
+    """The figure to compare with: `--baseline` (a number or a data file), else the journal's last one."""
     if baseline:
         try:
             return float(baseline), "--baseline"
         except ValueError:
-            path = Path(baseline)
-            tracked = split_z(run_git("ls-files", "-z", cwd=run.root))
-            return read_report(
-                run.root, path if path.is_absolute() else run.root / path, tracked
-            ).total_percent, baseline
+            path = Path(baseline) if Path(baseline).is_absolute() else run.root / baseline
+            try:
+                return round(read_report(run.root, path, tracked).total_percent, 2), baseline
+            except NoUsableData as exc:
+                raise GateError(f"--baseline {exc}") from None
     record = latest_with_metric(run.root, run.log, GATE, "total")
     if record is None:
         return None
@@ -190,17 +224,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = dataclasses.replace(settings, **overrides)
         data_path = find_data(run.root, settings.data)
         if data_path is None:
-            where = settings.data or f"{', '.join(DATA_FILES)} in the repository root"
-            return _fail(run, f"no coverage data ({where}): {RUN_TESTS}")
+            return _fail(run, _no_data(run.root, settings.data))
         tracked = split_z(run_git("ls-files", "-z", cwd=run.root))
-        report = read_report(run.root, data_path, tracked)
+        try:
+            report = read_report(run.root, data_path, tracked)
+        except NoUsableData as exc:
+            return _fail(run, f"{exc}: {what_to_run(data_path.name)}")
         stale = stale_against(report, run.root, data_path)
         if stale:
-            return _fail(run, f"{report.source} is older than {stale}: {RUN_TESTS}", report)
-        previous = _previous(run, args.baseline)
+            return _fail(run, f"{report.source} is older than {stale}: {what_to_run(data_path.name)}", report)
+        previous = _previous(run, args.baseline, tracked)
         change_set = ChangeSet.for_run(run.context, settings.compare_with)
-        changes = changed_lines(report, added_lines(run.root, change_set), functools.cache(coverage_scope))
-        verdict = judge(report, settings, previous, changes)
+        scope = functools.cache(functools.partial(coverage_scope, run.root, report))
+        changes = changed_lines(report, added_lines(run.root, change_set), scope)
+        verdict = judge(report, settings, previous, changes, what_to_run(data_path.name))
     except GateError as exc:
         return gate.fail(GATE, exc, run)
     for path, lines in changes.missed().items():
@@ -214,9 +251,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         metrics=verdict.metrics,
         threshold=_threshold(settings),
         tools={"data": report.source},
-        fingerprint=fingerprint([data_path.read_bytes()]),
+        fingerprint=report.fingerprint,
     )
     return gate.finish(run, record)
+
+
+def _no_data(root: Path, named: str | None) -> str:
+    parts = uncombined(root)
+    if parts and not named:
+        return f"no combined coverage data ({len(parts)} parallel .coverage.* files): run `coverage combine`"
+    where = named or f"{', '.join(DATA_FILES)} in the repository root"
+    return f"no coverage data ({where}): {what_to_run(named)}"
 
 
 def _fail(run: gate.GateRun, reason: str, report: CoverageReport | None = None) -> int:

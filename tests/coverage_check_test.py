@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from hooks.coverage_check import main, ranges
-from hooks.lib.coverage_data import Scope
-from tests.util import BIN, add_platform_mode, commit, git, run_cli, write
+from tests.util import BIN, PRE_COMMIT, add_platform_mode, commit, git, run_cli, try_repo, write
 
 COVERAGE = str(BIN / "coverage")
 MODULE = "def f(x):\n    if x:\n        return 1\n    return 2\n\n\ndef g():\n    return 3\n"
@@ -123,7 +124,7 @@ def test_missing_data_fails_and_says_what_to_run(project: Path, capsys: pytest.C
     code, lines = gate(capsys)
     assert code == 1
     assert lines[0].startswith(
-        "no coverage data (.coverage, coverage.xml, coverage.json, lcov.info in the repository root): run the tests with coverage"
+        "no coverage data (.coverage, coverage.xml, coverage.json, lcov.info, coverage.lcov in the repository root): run the tests with coverage"
     )
 
 
@@ -147,7 +148,7 @@ def test_data_older_than_the_code_fails(project: Path, capsys: pytest.CaptureFix
         ),
         ("coverage.json", "{not json", "coverage.json is not readable coverage data (JSONDecodeError"),
         ("coverage.json", '{"files": 3}', "coverage.json: not a coverage.py JSON report"),
-        (".coverage", "SQLite format 3\x00 but not really", ".coverage: coverage.py cannot read it"),
+        (".coverage", "SQLite format 3\x00 but not really", ".coverage: coverage.py 7."),
     ],
 )
 def test_corrupt_or_hostile_data_is_exit_2(
@@ -173,22 +174,6 @@ def test_paths_from_another_machine_are_mapped(project: Path, capsys: pytest.Cap
     assert "src/calc.py changed but" not in "\n".join(lines)
 
 
-@pytest.mark.parametrize(
-    ("scope", "path", "expected"),
-    [
-        (Scope(("src",), (), ()), "src/pkg/a.py", True),
-        (Scope(("src",), (), ()), "tests/test_a.py", False),
-        (Scope(("bookmarks",), (), ()), "src/bookmarks/store.py", True),
-        (Scope((), (), ("*/migrations/*",)), "app/migrations/0001.py", False),
-        (Scope((), (), ()), "app/views.py", True),
-        (Scope((), (), ()), "tests/test_views.py", False),
-        (Scope((), (), ()), "README.md", False),
-    ],
-)
-def test_scope_follows_coverage_settings(scope: Scope, path: str, expected: bool) -> None:
-    assert scope.covers(path) is expected
-
-
 def test_ranges() -> None:
     assert ranges([9, 3, 4, 5, 11]) == "3-5, 9, 11"
 
@@ -205,8 +190,6 @@ def test_record_carries_total_delta_and_changed_lines(
 
 @pytest.mark.slow
 def test_deleting_tests_makes_the_gate_fail_with_the_drop_named(project: Path, hook_repo: Path) -> None:
-    from tests.util import try_repo
-
     write(project / ".platform-gates.toml", "[coverage]\nmax-drop = 1.0\n")
     write(project / "tests/check.py", TEST + "from calc import g\n\nassert f(0) == 2 and g() == 3\n")
     commit(project, "full tests")
@@ -222,3 +205,160 @@ def test_deleting_tests_makes_the_gate_fail_with_the_drop_named(project: Path, h
     assert second.returncode == 1
     assert "coverage dropped 37.5 points since " in second.stdout
     assert "(max-drop 1)" in second.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "coverage.xml",
+            "",
+            "coverage.xml is empty: run the tests with coverage (e.g. `coverage run -m pytest && coverage xml`)",
+        ),
+        (
+            "coverage.json",
+            '{"files": {}}',
+            "coverage.json lists no files: run the tests with coverage (e.g. `coverage run -m pytest && coverage json`)",
+        ),
+    ],
+)
+def test_empty_data_fails_and_says_what_to_run(
+    project: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, message: str
+) -> None:
+    write(project / name, content)
+    code, lines = gate(capsys)
+    assert code == 1
+    assert lines[0] == message
+    assert lines[-1].startswith(f"platform-coverage: FAIL - {message.split(':')[0]} · ")
+
+
+def test_unreadable_data_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "coverage.xml").mkdir()
+    code, lines = gate(capsys, "--data", "coverage.xml")
+    assert code == 1
+    assert lines[0].startswith("cannot read coverage.xml (Is a directory): run the tests with coverage")
+
+
+def test_parallel_data_not_combined_says_to_combine(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    coverage(project, "run", "--parallel-mode", "tests/check.py")
+    code, lines = gate(capsys)
+    assert code == 1
+    assert lines[0] == "no combined coverage data (1 parallel .coverage.* files): run `coverage combine`"
+
+
+def test_the_first_figure_is_named_and_an_unchanged_one_is_plus_minus_zero(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_data(project, "xml")
+    first = gate(capsys, "--max-drop", "1")[1][-1]
+    assert (
+        "coverage 62.5% (with branches) (first recorded figure, max drop 1) · changed lines 0/0 = n/a"
+        in first
+    )
+    second = gate(capsys, "--max-drop", "1")[1][-1]
+    assert re.search(
+        r"\(±0\.0 since \d{4}-\d\d-\d\d [0-9a-f]{7}, max drop 1\) · changed lines 0/0 = n/a", second
+    )
+
+
+def test_baseline_data_file_for_ci(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project / "tests/check.py", TEST + "from calc import g\n\nassert f(0) == 2 and g() == 3\n")
+    make_data(project, "json")
+    (project / "coverage.json").rename(project / "main-coverage.json")
+    write(project / "tests/check.py", TEST)
+    make_data(project, "xml")
+    code, lines = gate(capsys, "--max-drop", "5", "--baseline", "main-coverage.json")
+    assert code == 1
+    assert "coverage dropped 37.5 points since main-coverage.json (max-drop 5)" in lines
+    assert gate(capsys, "--baseline", "missing.xml")[1] == [
+        "platform-coverage: ERROR - --baseline cannot read missing.xml (No such file or directory)"
+    ]
+
+
+def test_pre_push_judges_the_pushed_range(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = git(project, "rev-parse", "HEAD").strip()
+    write(project / "src/calc.py", MODULE + "\n\ndef h():\n    return 4\n")
+    commit(project, "h")
+    write(project / "src/calc.py", MODULE + "\n\ndef h():\n    return 4\n\n\ndef k():\n    return 5\n")
+    commit(project, "k")
+    make_data(project, "xml")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    monkeypatch.setenv("PRE_COMMIT_REMOTE_NAME", "origin")
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", base)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", "HEAD")
+    code, lines = gate(capsys)
+    assert code == 0
+    assert "src/calc.py:12, 16: not covered" in lines
+    assert "changed lines 2/4 = 50.0%" in lines[-1]
+
+
+def test_a_changed_file_outside_what_the_data_measures_is_not_required(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo / "app/calc.py", MODULE)
+    write(repo / "run_app.py", "from app.calc import f\n\nassert f(1) == 1\n")
+    write(repo / ".gitignore", ".coverage\ncoverage.*\n")
+    commit(repo, "app without coverage settings")
+    coverage(repo, "run", "--include=app/*", "run_app.py")  # as `pytest --cov=app` does: no config file
+    coverage(repo, "xml", "-q")
+    write(repo / "scripts/tool.py", "print('a helper')\n")
+    write(repo / "app/new.py", "VALUE = 1\n")
+    git(repo, "add", "-A")
+    for path in ("scripts/tool.py", "app/new.py"):
+        os.utime(repo / path, (time.time() - 3600,) * 2)
+    code, lines = gate(capsys)
+    assert code == 1
+    assert [line.split(" changed")[0] for line in lines if "does not mention" in line] == ["app/new.py"]
+
+
+def test_python_dash_m_reads_coverage_data_with_the_coverage_library(project: Path) -> None:
+    make_data(project)  # .coverage, read through `import coverage`: the gate module does not shadow it
+    result = subprocess.run(
+        [sys.executable, "-m", "hooks.coverage_check"], cwd=project, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "coverage 62.5% (with branches)" in result.stdout
+
+
+@pytest.mark.slow
+def test_installed_pre_push_hook_stops_a_push_that_drops_coverage(
+    project: Path, hook_repo: Path, tmp_path: Path
+) -> None:
+    write(project / ".platform-gates.toml", "[coverage]\nmax-drop = 1.0\n")
+    write(project / "tests/check.py", TEST + "from calc import g\n\nassert f(0) == 2 and g() == 3\n")
+    rev = git(hook_repo, "rev-parse", "HEAD").strip()
+    write(
+        project / ".pre-commit-config.yaml",
+        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: platform-coverage\n",
+    )
+    commit(project, "full tests, hooks")
+    for hook_type in ("pre-commit", "pre-push"):
+        subprocess.run(
+            [PRE_COMMIT, "install", "--hook-type", hook_type], cwd=project, check=True, capture_output=True
+        )
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(project, "remote", "add", "origin", str(remote))
+    make_data(project, "xml")
+    first = run(project, "git", "push", "origin", "main")
+    assert first.returncode == 0, first.stdout
+
+    write(project / "tests/check.py", TEST)  # tests deleted
+    committed = run(project, "git", "commit", "-am", "fewer tests")
+    assert committed.returncode == 0, committed.stdout
+    assert "platform-coverage" not in committed.stdout  # default stages: not at commit time
+    make_data(project, "xml")
+    refused = run(project, "git", "push", "origin", "main")
+    assert refused.returncode != 0, refused.stdout
+    assert "coverage dropped 37.5 points since " in refused.stdout
+    assert "(max-drop 1)" in refused.stdout
+
+
+def run(project: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900
+    )

@@ -1,52 +1,111 @@
 """Coverage data in the four formats teams produce, read into one shape with repository paths.
 
 `.coverage` goes through coverage.py's own API (its JSON report, so `source`, `include`, `omit` and
-branch data mean what coverage.py means); Cobertura XML through defusedxml (no entity bombs); JSON and
-LCOV as written by coverage.py, pytest-cov and most other tools.
+branch data mean what coverage.py means); Cobertura XML through defusedxml's guards (hooks/lib/cobertura.py);
+JSON and LCOV as written by coverage.py, pytest-cov and most other tools.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import dataclasses
 import fnmatch
+import functools
 import json
+import os
 import posixpath
 import re
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-# Only the exception and handler types come from xml.sax: parsing itself goes through defusedxml.sax.
-from xml.sax import SAXParseException  # nosec B406
-from xml.sax.handler import ContentHandler  # nosec B406
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hooks.lib.errors import GateError
+from hooks.lib.record import fingerprint
 
-DATA_FILES = (".coverage", "coverage.xml", "coverage.json", "lcov.info")
-_CONDITION = re.compile(r"\((\d+)/(\d+)\)")
+if TYPE_CHECKING:
+    from hooks.lib.cobertura import CoberturaClass
+
+DATA_FILES = (".coverage", "coverage.xml", "coverage.json", "lcov.info", "coverage.lcov")
+_DRIVE = re.compile(r"^[A-Za-z]:/")
+
+
+class NoUsableData(Exception):
+    """Coverage data the user has to (re)produce: unreadable, empty, or about no file at all (exit 1)."""
+
+
+class Totals(NamedTuple):
+    statements: int
+    covered: int
+    branches: int
+    covered_branches: int
 
 
 @dataclasses.dataclass(frozen=True)
 class FileCoverage:
-    statements: frozenset[int]
-    covered: frozenset[int]
-    branches: int = 0
-    covered_branches: int = 0
+    """One file of the data: hit count per statement line, and (covered, total) branches per branch line."""
+
+    hits: Mapping[int, int]
+    branch_lines: Mapping[int, tuple[int, int]] = dataclasses.field(default_factory=dict)
+
+    @functools.cached_property
+    def statements(self) -> frozenset[int]:
+        return frozenset(self.hits)
+
+    @functools.cached_property
+    def covered(self) -> frozenset[int]:
+        return frozenset(line for line, count in self.hits.items() if count > 0)
+
+    def totals(self) -> Totals:
+        covered = sum(1 for count in self.hits.values() if count > 0)
+        branches = self.branch_lines.values()
+        return Totals(len(self.hits), covered, sum(t for _, t in branches), sum(c for c, _ in branches))
+
+
+class FilesOnDemand(Mapping[str, FileCoverage]):
+    """Repository path → its coverage, each file read when first asked for (a big report, a small diff)."""
+
+    def __init__(self, readers: Mapping[str, Callable[[], FileCoverage]]) -> None:
+        self._readers = readers
+        self._read: dict[str, FileCoverage] = {}
+
+    def __getitem__(self, path: str) -> FileCoverage:
+        if path not in self._read:
+            self._read[path] = self._readers[path]()
+        return self._read[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._readers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._readers)
+
+    def __len__(self) -> int:
+        return len(self._readers)
 
 
 @dataclasses.dataclass(frozen=True)
 class CoverageReport:
     source: str  # the data file, repo-relative
     files: Mapping[str, FileCoverage]  # repo-relative POSIX path → its coverage
-    has_branches: bool
+    totals: Totals  # over every file, as coverage.py counts them
+    fingerprint: str = ""  # of the data file's bytes
+
+    @property
+    def has_branches(self) -> bool:
+        return self.totals.branches > 0
 
     @property
     def total_percent(self) -> float:
         """coverage.py's figure: covered statements and branches over all statements and branches."""
-        covered = sum(len(f.covered) + f.covered_branches for f in self.files.values())
-        total = sum(len(f.statements) + f.branches for f in self.files.values())
+        covered = self.totals.covered + self.totals.covered_branches
+        total = self.totals.statements + self.totals.branches
         return 100.0 * covered / total if total else 100.0
+
+
+def summed(totals: Iterable[Totals]) -> Totals:
+    columns = list(zip(*totals, strict=True))
+    return Totals(*(sum(column) for column in columns)) if columns else Totals(0, 0, 0, 0)
 
 
 def find_data(root: Path, explicit: str | None) -> Path | None:
@@ -58,24 +117,43 @@ def find_data(root: Path, explicit: str | None) -> Path | None:
     return max(present, key=lambda path: path.stat().st_mtime, default=None)
 
 
+def uncombined(root: Path) -> list[str]:
+    """`.coverage.<host>.<pid>…` files that `coverage combine` has not merged yet."""
+    return sorted(path.name for path in root.glob(".coverage.*") if path.is_file())
+
+
 def read_report(root: Path, path: Path, tracked: Iterable[str]) -> CoverageReport:
-    """Read any of the four formats; a corrupt or foreign file is a GateError (exit 2)."""
+    """Read any of the four formats.
+
+    NoUsableData when the file cannot be read, is empty or lists no file; GateError (exit 2) when it is
+    corrupt, hostile or from a coverage.py that cannot read it.
+    """
     rel = _display(root, path)
-    mapper = _PathMapper(root, tracked)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NoUsableData(f"cannot read {rel} ({exc.strerror or type(exc).__name__})") from None
+    if not data or data.isspace():  # isspace, not strip: no copy of a report of many megabytes
+        raise NoUsableData(f"{rel} is empty")
+    mapper = PathMapper(root, tracked)
     try:
         if path.suffix == ".xml":
-            files, branches = _cobertura(path, mapper)
-        elif path.suffix == ".json":
-            files, branches = _coverage_json(json.loads(path.read_text(encoding="utf-8")), mapper)
-        elif path.suffix == ".info" or path.name.endswith(".lcov"):
-            files, branches = _lcov(path.read_text(encoding="utf-8"), mapper)
+            files, totals = _cobertura(data, mapper)
         else:
-            files, branches = _coverage_py(root, path, mapper)
-    except GateError as exc:
-        raise GateError(f"{rel}: {exc}") from None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            if path.suffix == ".json":
+                read = _coverage_json(json.loads(data), mapper)
+            elif path.suffix in (".info", ".lcov"):
+                read = _lcov(data.decode("utf-8"), mapper)
+            else:
+                read = _coverage_py(root, path, mapper)
+            files, totals = read, summed(f.totals() for f in read.values())
+    except (GateError, NoUsableData) as exc:
+        raise type(exc)(f"{rel}: {exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise GateError(f"{rel} is not readable coverage data ({type(exc).__name__}: {exc})") from None
-    return CoverageReport(rel, files, branches)
+    if not files:
+        raise NoUsableData(f"{rel} lists no files")
+    return CoverageReport(rel, files, totals, fingerprint([data]))
 
 
 def _display(root: Path, path: Path) -> str:
@@ -85,210 +163,212 @@ def _display(root: Path, path: Path) -> str:
         return str(path)
 
 
-class _PathMapper:
+class PathMapper:
     """Data paths (absolute, under a `source` root, Windows separators) → repository paths."""
 
     def __init__(self, root: Path, tracked: Iterable[str]) -> None:
         self.root = root.resolve()
+        self.root_prefix = self.root.as_posix().rstrip("/") + "/"
         self.tracked = set(tracked)
         self.bases: dict[str, str | None] = {}
+
+    def __call__(self, raw: str, bases: Sequence[str] = ()) -> str:
+        text = raw.replace("\\", "/")
+        spellings = [text] if _is_absolute(text) else [*(self._join(base, text) for base in bases), text]
+        inside: list[str] = []
+        outside: list[str] = []
+        for spelling in spellings:
+            found = self._repository_path(spelling)
+            if found is None:
+                outside.append(spelling)
+            elif found in self.tracked or not self.tracked:
+                return found
+            else:
+                inside.append(found)
+        for spelling in outside:  # made on another machine (CI, Windows): the tracked path it ends with
+            if found := self._tracked_suffix(spelling):
+                return found
+        return inside[0] if inside else spellings[0]
+
+    def _join(self, base: str, text: str) -> str:
+        prefix = self._base(base)
+        if prefix is None:  # a root elsewhere: keep its absolute form for the suffix match
+            return posixpath.join(base.replace("\\", "/"), text)
+        return posixpath.join(prefix, text) if prefix else text
 
     def _base(self, base: str) -> str | None:
         """A source root as a repo-relative prefix ("" for the root), or None when it is elsewhere."""
         if base not in self.bases:
-            try:
-                self.bases[base] = Path(base).resolve().relative_to(self.root).as_posix().removeprefix(".")
-            except (ValueError, OSError):
-                self.bases[base] = None
+            text = base.replace("\\", "/")
+            self.bases[base] = None
+            if not _DRIVE.match(text):
+                with contextlib.suppress(ValueError, OSError):
+                    relative = (self.root / text).resolve().relative_to(self.root).as_posix()
+                    self.bases[base] = "" if relative == "." else relative
         return self.bases[base]
 
-    def __call__(self, raw: str, base: str = "") -> str:
-        text = raw.replace("\\", "/")
-        if base and not PurePosixPath(text).is_absolute() and not re.match(r"^[A-Za-z]:/", text):
-            prefix = self._base(base)
-            if prefix is not None:  # a source root inside the repository: no need to resolve each file
-                joined = posixpath.normpath(f"{prefix}/{text}") if prefix else posixpath.normpath(text)
-                if joined in self.tracked or not self.tracked:
-                    return joined
-            text = f"{base.replace(chr(92), '/').rstrip('/')}/{text}"
-        if PurePosixPath(text).is_absolute():
-            try:
-                return Path(text).resolve().relative_to(self.root).as_posix()
-            except (ValueError, OSError):
-                pass
-        if text in self.tracked:
-            return text
-        # Data made on another machine (CI, Windows): the longest suffix that names a tracked file.
-        parts = PurePosixPath(text.split(":", 1)[-1]).parts
+    def _repository_path(self, text: str) -> str | None:
+        """`text` as a repo-relative path if it names a place inside the repository, else None."""
+        if _DRIVE.match(text):
+            return None
+        if not text.startswith("/"):
+            relative = posixpath.normpath(text)
+            return None if relative == ".." or relative.startswith("../") else relative
+        if text.startswith(self.root_prefix):
+            return posixpath.normpath(text[len(self.root_prefix) :])
+        try:  # a symlinked or relative spelling of the root
+            return Path(text).resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            return None
+
+    def _tracked_suffix(self, text: str) -> str | None:
+        parts = PurePosixPath(text.split(":", 1)[-1] if _DRIVE.match(text) else text).parts
         for start in range(len(parts)):
             candidate = "/".join(parts[start:])
             if candidate in self.tracked:
                 return candidate
-        return PurePosixPath(text).as_posix().removeprefix("./")
+        return None
 
 
-def _cobertura(path: Path, mapper: _PathMapper) -> tuple[dict[str, FileCoverage], bool]:
-    import defusedxml.sax
-    from defusedxml import DefusedXmlException
-
-    # SAX, not a tree: a 7 MB report streams in a third of the time defusedxml's ElementTree takes.
-    handler = _CoberturaHandler(mapper)
-    try:
-        defusedxml.sax.parse(str(path), handler)
-    except DefusedXmlException as exc:
-        raise GateError(f"refused unsafe XML ({type(exc).__name__})") from None
-    except SAXParseException as exc:
-        raise GateError(f"not well-formed XML ({exc.getMessage()} at line {exc.getLineNumber()})") from None
-    if not handler.seen_root:
-        raise GateError("not a Cobertura report (no <coverage> root)")
-    handler.close_class()
-    return handler.files, handler.has_branches
+def _is_absolute(text: str) -> bool:
+    return text.startswith("/") or bool(_DRIVE.match(text))
 
 
-class _CoberturaHandler(ContentHandler):
-    def __init__(self, mapper: _PathMapper) -> None:
-        super().__init__()
-        self.mapper = mapper
-        self.files: dict[str, FileCoverage] = {}
-        self.has_branches = False
-        self.seen_root = False
-        self.source: str | None = None
-        self.in_source = False
-        self.name: str | None = None
-        self.statements: set[int] = set()
-        self.covered: set[int] = set()
-        self.branches = self.covered_branches = 0
+def _cobertura(data: bytes, mapper: PathMapper) -> tuple[Mapping[str, FileCoverage], Totals]:
+    from hooks.lib.cobertura import read_cobertura
 
-    def startElement(self, name: str, attrs: Any) -> None:
-        if name == "line" and self.name is not None:
-            number = int(attrs.get("number", "0"))
-            self.statements.add(number)
-            if int(attrs.get("hits", "0")) > 0:
-                self.covered.add(number)
-            if attrs.get("branch") == "true" and (
-                match := _CONDITION.search(attrs.get("condition-coverage", ""))
-            ):
-                self.covered_branches += int(match[1])
-                self.branches += int(match[2])
-                self.has_branches = True
-        elif name == "class":
-            self.close_class()
-            self.name = self.mapper(attrs.get("filename", ""), self.source or "")
-        elif name == "source" and self.source is None:
-            self.in_source, self.source = True, ""
-        elif name == "coverage":
-            self.seen_root = True
-        elif not self.seen_root:
-            raise GateError("not a Cobertura report (no <coverage> root)")
-
-    def characters(self, content: str) -> None:
-        if self.in_source:
-            self.source = (self.source or "") + content
-
-    def endElement(self, name: str) -> None:
-        if name == "source":
-            self.in_source = False
-            self.source = (self.source or "").strip()
-
-    def close_class(self) -> None:
-        if self.name is not None:
-            entry = FileCoverage(
-                frozenset(self.statements), frozenset(self.covered), self.branches, self.covered_branches
-            )
-            self.files[self.name] = _merge(self.files.get(self.name), entry)
-        self.name, self.statements, self.covered, self.branches, self.covered_branches = (
-            None,
-            set(),
-            set(),
-            0,
-            0,
-        )
+    report = read_cobertura(data)
+    classes: dict[str, list[CoberturaClass]] = {}
+    for entry in report.classes:
+        classes.setdefault(mapper(entry.filename, report.sources), []).append(entry)
+    files = FilesOnDemand(
+        {path: functools.partial(_merged_classes, parts) for path, parts in classes.items()}
+    )
+    if report.totals:  # the root's totals are the producer's own (coverage.py's `coverage report`)
+        return files, Totals(*report.totals)
+    # Without them every file is counted; a file in several classes is merged first, to count lines once.
+    return files, summed(
+        Totals(*parts[0].totals()) if len(parts) == 1 else files[path].totals()
+        for path, parts in classes.items()
+    )
 
 
-def _coverage_json(data: Mapping[str, Any], mapper: _PathMapper) -> tuple[dict[str, FileCoverage], bool]:
-    if not isinstance(data.get("files"), dict):
+def _merged_classes(parts: Sequence[CoberturaClass]) -> FileCoverage:
+    files = [FileCoverage(*part.lines()) for part in parts]
+    return functools.reduce(_merge, files[1:], files[0])
+
+
+def _coverage_json(data: Mapping[str, Any], mapper: PathMapper) -> dict[str, FileCoverage]:
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         raise GateError("not a coverage.py JSON report (no files object)")
     files: dict[str, FileCoverage] = {}
-    has_branches = bool(data.get("meta", {}).get("branch_coverage"))
     for raw, entry in data["files"].items():
-        executed = frozenset(int(n) for n in entry["executed_lines"])
-        missing = frozenset(int(n) for n in entry["missing_lines"])
+        hits = dict.fromkeys(map(int, entry["missing_lines"]), 0)
+        hits.update(dict.fromkeys(map(int, entry["executed_lines"]), 1))
+        files[mapper(raw)] = FileCoverage(hits, _json_branches(entry))
+    return files
+
+
+def _json_branches(entry: Mapping[str, Any]) -> dict[int, tuple[int, int]]:
+    if "executed_branches" not in entry:  # a report without per-arc lists: the file's totals, on line 0
         summary = entry.get("summary", {})
-        files[mapper(raw)] = FileCoverage(
-            executed | missing,
-            executed,
-            int(summary.get("num_branches", 0)),
-            int(summary.get("covered_branches", 0)),
-        )
-    return files, has_branches
+        total = int(summary.get("num_branches", 0))
+        return {0: (int(summary.get("covered_branches", 0)), total)} if total else {}
+    covered = collections.Counter(int(arc[0]) for arc in entry["executed_branches"])
+    missed = collections.Counter(int(arc[0]) for arc in entry["missing_branches"])
+    return {line: (covered[line], covered[line] + missed[line]) for line in covered | missed}
 
 
-def _lcov(text: str, mapper: _PathMapper) -> tuple[dict[str, FileCoverage], bool]:
+def _lcov(text: str, mapper: PathMapper) -> dict[str, FileCoverage]:
     files: dict[str, FileCoverage] = {}
-    has_branches = False
     name: str | None = None
-    statements: set[int] = set()
-    covered: set[int] = set()
-    branches = covered_branches = 0
+    hits: dict[int, int] = {}
+    taken: dict[tuple[int, str, str], bool] = {}
     for raw_line in text.splitlines():
         tag, _, value = raw_line.strip().partition(":")
         if tag == "SF":
-            name, statements, covered, branches, covered_branches = mapper(value), set(), set(), 0, 0
-        elif tag == "DA" and name is not None:
-            number, hits = value.split(",")[:2]
-            statements.add(int(number))
-            if int(float(hits)) > 0:
-                covered.add(int(number))
-        elif tag == "BRDA" and name is not None:
-            has_branches = True
-            branches += 1
-            taken = value.rsplit(",", 1)[-1]
-            covered_branches += taken not in ("-", "0")
-        elif tag == "end_of_record" and name is not None:
-            entry = FileCoverage(frozenset(statements), frozenset(covered), branches, covered_branches)
-            files[name] = _merge(files.get(name), entry)
+            name, hits, taken = mapper(value), {}, {}
+        elif name is None:
+            continue
+        elif tag == "DA":
+            number, count = value.split(",")[:2]
+            hits[int(number)] = max(hits.get(int(number), 0), int(float(count)))
+        elif tag == "BRDA":
+            number, block, branch, count = value.split(",")[:4]
+            key = (int(number), block, branch)
+            taken[key] = taken.get(key, False) or count not in ("-", "0")
+        elif tag == "end_of_record":
+            per_line: dict[int, tuple[int, int]] = {}
+            for (branch_line, _, _), hit in taken.items():
+                covered, total = per_line.get(branch_line, (0, 0))
+                per_line[branch_line] = (covered + hit, total + 1)
+            entry = FileCoverage(hits, per_line)
+            files[name] = _merge(files[name], entry) if name in files else entry
             name = None
-    if not files and text.strip():
+    if not files:
         raise GateError("not LCOV data (no SF/end_of_record entries)")
-    return files, has_branches
+    return files
 
 
-def _coverage_py(root: Path, path: Path, mapper: _PathMapper) -> tuple[dict[str, FileCoverage], bool]:
+def _coverage_py(root: Path, path: Path, mapper: PathMapper) -> dict[str, FileCoverage]:
+    import tempfile
+
     import coverage
-    from coverage.exceptions import CoverageException
+    from coverage.exceptions import CoverageException, NoDataError
 
     try:
-        cov = coverage.Coverage(data_file=str(path), config_file=True)  # the project's own settings
-        cov.load()
-        with tempfile.TemporaryDirectory() as tmp:
+        with in_directory(root), tempfile.TemporaryDirectory() as tmp:
+            # The project's own settings (source, omit, branch), read from the repository root.
+            cov = coverage.Coverage(data_file=str(path.absolute()), config_file=True)
+            cov.load()
             report = Path(tmp) / "coverage.json"
             cov.json_report(outfile=str(report), ignore_errors=True)
-            return _coverage_json(json.loads(report.read_text()), mapper)
-    except CoverageException as exc:
-        raise GateError(f"coverage.py cannot read it ({' '.join(str(exc).split())})") from None
+            return _coverage_json(json.loads(report.read_text(encoding="utf-8")), mapper)
+    except NoDataError as exc:
+        raise NoUsableData(f"no measured files ({' '.join(str(exc).split())})") from None
     except Exception as exc:  # coverage.py reports a foreign or damaged SQLite file in several ways
-        raise GateError(f"coverage.py cannot read it ({type(exc).__name__})") from None
+        reason = " ".join(str(exc).split()) if isinstance(exc, CoverageException) else type(exc).__name__
+        raise GateError(
+            f"coverage.py {coverage.__version__} cannot read it ({reason}); "
+            "if another coverage.py version wrote it, run the tests again with this one"
+        ) from None
 
 
-def _merge(old: FileCoverage | None, new: FileCoverage) -> FileCoverage:
+@contextlib.contextmanager
+def in_directory(path: Path) -> Iterator[None]:
+    """coverage.py finds its config files and relative paths from the working directory."""
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _merge(old: FileCoverage, new: FileCoverage) -> FileCoverage:
     """A file listed twice (one Cobertura class per Python class, LCOV per test) is one file."""
-    if old is None:
-        return new
-    return FileCoverage(
-        old.statements | new.statements,
-        old.covered | new.covered,
-        max(old.branches, new.branches),
-        max(old.covered_branches, new.covered_branches),
-    )
+    hits = dict(old.hits)
+    for line, count in new.hits.items():
+        hits[line] = max(hits.get(line, 0), count)
+    branch_lines = dict(old.branch_lines)
+    for line, (covered, total) in new.branch_lines.items():
+        before = branch_lines.get(line, (0, 0))
+        branch_lines[line] = (max(before[0], covered), max(before[1], total))
+    return FileCoverage(hits, branch_lines)
 
 
 @dataclasses.dataclass(frozen=True)
 class Scope:
-    """Which files the data is meant to cover: coverage.py's `source`, `include` and `omit` settings."""
+    """Which files the data is meant to cover: coverage.py's `source`, `include` and `omit` settings.
+
+    Without `source` or `include`, the top-level directories the data lists (`listed`, "" for files at
+    the root) stand for what was measured, as with `pytest --cov=pkg`; test files never count.
+    """
 
     source: tuple[str, ...]
     include: tuple[str, ...]
     omit: tuple[str, ...]
+    listed: frozenset[str] | None = None  # None: no restriction
 
     def covers(self, path: str) -> bool:
         if not path.endswith(".py") or _matches(path, self.omit):
@@ -298,12 +378,15 @@ class Scope:
         parts = PurePosixPath(path).parts
         if self.source:
             return any(_under(parts, entry) for entry in self.source)
-        # No settings: everything but the tests, as `coverage run -m pytest` is usually meant.
         name = parts[-1]
         test_dir = any(part in ("tests", "test", "testing") for part in parts[:-1])
-        return not (
-            test_dir or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
-        )
+        if test_dir or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+            return False
+        return self.listed is None or _top(path) in self.listed
+
+
+def _top(path: str) -> str:
+    return path.split("/", 1)[0] if "/" in path else ""
 
 
 def _matches(path: str, patterns: Iterable[str]) -> bool:
@@ -317,12 +400,13 @@ def _under(parts: tuple[str, ...], entry: str) -> bool:
     return any(parts[start : start + len(wanted)] == wanted for start in range(len(parts) - len(wanted)))
 
 
-def coverage_scope() -> Scope:
-    """coverage.py's own reading of the project's config files (a hook's cwd is the repository root)."""
+def coverage_scope(root: Path, report: CoverageReport | None = None) -> Scope:
+    """coverage.py's own reading of the project's config files, and the extent of the data."""
     import coverage
 
     try:
-        cov = coverage.Coverage(config_file=True, data_file=None)
+        with in_directory(root):
+            cov = coverage.Coverage(config_file=True, data_file=None)
         keys = ("run:source", "run:include", "run:omit", "report:include", "report:omit")
         values = {key: _strings(cov.get_option(key)) for key in keys}
     except Exception as exc:  # coverage.py's config errors come in several types
@@ -331,6 +415,7 @@ def coverage_scope() -> Scope:
         tuple(values["run:source"]),
         tuple(values["run:include"] + values["report:include"]),
         tuple(values["run:omit"] + values["report:omit"]),
+        frozenset(_top(path) for path in report.files) if report is not None else None,
     )
 
 
