@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hooks.lib import gate, git, runner, scaffold
+from hooks.lib.arguments import Parser
 from hooks.lib.config import load_config
 from hooks.lib.documents import PLATFORM_DIR, find_active_log, plan_of
 from hooks.lib.errors import GateError
@@ -201,7 +202,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
+    parser = Parser(prog=PROG, description=__doc__)
     commands = parser.add_subparsers(dest="command_name", required=True, metavar="COMMAND")
 
     sub = commands.add_parser("init", help="create .platform-mode/ and a config stub")

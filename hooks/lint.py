@@ -7,7 +7,6 @@ during a hook. A baseline lets legacy findings through while new ones fail.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import dataclasses
 import io
@@ -18,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
+from hooks.lib.arguments import Parser
 from hooks.lib.baseline import find_baseline, new_findings, save_baseline
 from hooks.lib.config import load_config
 from hooks.lib.errors import GateError
@@ -218,12 +218,12 @@ def write_baseline(root: Path, output: Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=GATE, description=__doc__)
+    parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="files to lint (pre-commit passes them)")
     parser.add_argument("--max-complexity", type=int, help="turn on C901 at this ceiling")
     parser.add_argument("--no-format", action="store_true", help="skip `ruff format --check`")
     parser.add_argument("--baseline", help=f"baseline file (default: {BASELINE} when it exists)")
-    args = parser.parse_args(argv)
+    args = parser.parse_hook_args(argv)
     run = None
     try:
         run = gate.start(GATE)

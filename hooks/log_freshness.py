@@ -7,7 +7,6 @@ log must change in the same change set, or within a configured window of commits
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import fnmatch
 import time
@@ -15,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hooks.lib import gate, git
+from hooks.lib.arguments import Parser
 from hooks.lib.changes import ChangeSet, changed_files
 from hooks.lib.documents import PLATFORM_DIR, ActiveLog, scan_documents
 from hooks.lib.errors import GateError
@@ -171,12 +171,12 @@ def _implementation_section(path: Path, rel: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=GATE, description=__doc__)
+    parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="ignored: the change set comes from git")
     parser.add_argument("--compare-with", metavar="REF", help="judge REF...HEAD (CI), e.g. origin/main")
     parser.add_argument("--max-commits", type=int, help="a log update in the last N commits still counts")
     parser.add_argument("--max-age-hours", type=float, help="a log update in the last N hours still counts")
-    args = parser.parse_args(argv)
+    args = parser.parse_hook_args(argv)
     run = None
     try:
         run = gate.start(GATE)

@@ -8,17 +8,17 @@ and parallel batches race on it: Yelp/detect-secrets#149). Output names type, pl
 
 from __future__ import annotations
 
-import argparse
 import collections
 import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
+from hooks.lib.arguments import Parser
 from hooks.lib.changes import ChangeSet, added_lines, changed_files
 from hooks.lib.errors import GateError
 from hooks.lib.journal import state_dir
-from hooks.lib.output import counts_text, plural, print_finding
+from hooks.lib.output import counts_text, plural, print_finding, size_text
 from hooks.lib.record import Status, fingerprint
 from hooks.lib.secrets_engine import Secret, load_engine, scan_files
 
@@ -59,7 +59,7 @@ def _skip_reason(path: Path, max_kib: int) -> str:
     try:
         size = path.stat().st_size
         if size > max_kib * 1024:
-            return f"{size / 1048576:.1f} MiB, over max-file-size-kib {max_kib}"
+            return f"{size_text(size)}, over max-file-size-kib {max_kib}"
         with path.open("rb") as f:
             data = f.read()
     except OSError as exc:
@@ -87,7 +87,7 @@ def summarize(counts: Mapping[str, int], files: int) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=GATE, description=__doc__)
+    parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="files to scan (pre-commit passes them)")
     parser.add_argument(
         "--all-lines", action="store_true", default=None, help="judge whole files, not added lines"
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--baseline", help="detect-secrets baseline (default: .secrets.baseline if it exists)"
     )
     parser.add_argument("--no-cache", action="store_true", help="do not reuse results for unchanged files")
-    args = parser.parse_args(argv)
+    args = parser.parse_hook_args(argv)
     run = None
     try:
         run = gate.start(GATE)

@@ -7,7 +7,6 @@ still gives one verdict and one record. Hard-coded password findings never repea
 
 from __future__ import annotations
 
-import argparse
 import collections
 import dataclasses
 import fnmatch
@@ -17,12 +16,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
+from hooks.lib.arguments import Parser
 from hooks.lib.bandit_scan import Issue, bandit_version, run_bandit
 from hooks.lib.baseline import find_baseline, new_findings, save_baseline
 from hooks.lib.config import load_config, read_toml
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
-from hooks.lib.output import counts_text, plural, print_finding
+from hooks.lib.output import counts_text, plural, print_finding, size_text
 from hooks.lib.record import Status
 
 GATE = "platform-security"
@@ -42,6 +42,7 @@ class SecuritySettings:
     severity: str = "low"
     confidence: str = "low"
     baseline: str | None = None
+    max_file_size_kib: int = 1024  # bandit takes about 10 s and 150 MB per MiB of source
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,8 +104,13 @@ def is_excluded(path: str, exclude_dirs: Sequence[str]) -> bool:
 def scan(root: Path, files: Sequence[str], config: BanditConfig, settings: SecuritySettings) -> ScanResult:
     """bandit's findings at or above the thresholds in `files` (repo-relative), outside exclude_dirs."""
     included = [name for name in files if not is_excluded(name, config.exclude_dirs)]
+    excluded = len(files) - len(included)
+    oversized = {name: reason for name in included if (reason := _oversized(root / name, settings))}
+    included = [name for name in included if name not in oversized]
     if not included:  # nothing for bandit to do: spare its start-up
-        return ScanResult([], [], len(files), bandit_version(), content_fingerprint(root, []))
+        return ScanResult(
+            [], sorted(oversized.items()), excluded, bandit_version(), content_fingerprint(root, [])
+        )
     # The names bandit sees are the ones its CLI would show when run at the root (`./src/app.py`), so
     # per-plugin path patterns in [tool.bandit] match as they do for bandit itself.
     prefix = "./" if Path.cwd() == root else f"{root}{os.sep}"
@@ -116,9 +122,21 @@ def scan(root: Path, files: Sequence[str], config: BanditConfig, settings: Secur
         if _at_least(issue.severity, settings.severity) and _at_least(issue.confidence, settings.confidence)
     ]
     findings.sort(key=lambda f: (f.path, f.line, f.test_id))
-    unscanned = sorted((names.get(name, name), reason) for name, reason in report.skipped)
+    unscanned = sorted(
+        [*oversized.items(), *((names.get(name, name), reason) for name, reason in report.skipped)]
+    )
     checked = content_fingerprint(root, included)
-    return ScanResult(findings, unscanned, len(files) - len(included), report.version, checked)
+    return ScanResult(findings, unscanned, excluded, report.version, checked)
+
+
+def _oversized(path: Path, settings: SecuritySettings) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""  # bandit says why it cannot read it
+    if size <= settings.max_file_size_kib * 1024:
+        return ""
+    return f"{size_text(size)}, over max-file-size-kib {settings.max_file_size_kib}"
 
 
 def _finding(path: str, issue: Issue) -> Finding:
@@ -158,12 +176,12 @@ def write_baseline(root: Path, output: Path) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=GATE, description=__doc__)
+    parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="Python files to scan (pre-commit passes them)")
     parser.add_argument("--severity", choices=LEVELS, help="report findings of this severity or higher")
     parser.add_argument("--confidence", choices=LEVELS, help="report findings of this confidence or higher")
     parser.add_argument("--baseline", help=f"baseline file (default: {BASELINE} when it exists)")
-    args = parser.parse_args(argv)
+    args = parser.parse_hook_args(argv)
     run = None
     try:
         run = gate.start(GATE)

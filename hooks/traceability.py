@@ -7,7 +7,6 @@ to its Validation Report. Findings are INFO, WARN or ERROR; `--strict` makes war
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import dataclasses
 import enum
@@ -18,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
+from hooks.lib.arguments import Parser
 from hooks.lib.documents import (
     PLATFORM_DIR,
     Document,
@@ -403,10 +403,10 @@ def _open_logs(parsed: Sequence[Parsed]) -> Iterator[Finding]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=GATE, description=__doc__)
+    parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="ignored: the gate checks every platform-mode document")
     parser.add_argument("--strict", action="store_true", default=None, help="warnings fail the gate too")
-    args = parser.parse_args(argv)
+    args = parser.parse_hook_args(argv)
     run = None
     try:
         run = gate.start(GATE)

@@ -197,3 +197,18 @@ def test_split_calls_of_one_pre_commit_run_leave_one_verdict_and_record(
     assert (latest["status"], latest["files"]) == ("fail", 3)
     assert latest["counts"] == {"B404": 1, "B602": 1, "low": 1, "high": 1}
     assert latest["metrics"] == {"excused": 1, "excluded": 1, "unscanned": 0}
+
+
+def test_a_file_over_max_file_size_kib_is_not_scanned_and_said_so(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / ".platform-gates.toml", "[security]\nmax-file-size-kib = 1\n")
+    write(project / "generated.py", SHELL + "# padding\n" * 200)
+    write(project / "app.py", ASSERT)
+    code, lines = security(capsys, "generated.py", "app.py")
+    assert code == 1
+    assert lines[:-1] == [
+        "app.py:2: B101 [low/high] Use of assert detected. The enclosed code will be removed when compiling to optimised byte code.",
+        "generated.py: not scanned: 2.0 KiB, over max-file-size-kib 1",
+    ]
+    assert "(1 not scanned)" in lines[-1]

@@ -49,6 +49,11 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def size_text(size: int) -> str:
+    """`2150` → `2.1 KiB`; `51000000` → `48.6 MiB`."""
+    return f"{size / 1024:.1f} KiB" if size < 1048576 else f"{size / 1048576:.1f} MiB"
+
+
 def summary_line(gate: str, status: Status, summary: str, where: str) -> str:
     return f"{gate}: {status.value.upper()} - {summary} · {where}"
 

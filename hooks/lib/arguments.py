@@ -1,0 +1,26 @@
+"""The argument parser of every command: bad arguments are one line and exit 2, and a hook's file named
+like an option (`-notes.py`) is still a file, since pre-commit appends file names without a `--`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from typing import NoReturn
+
+from hooks.lib.output import error_line
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, error_line(self.prog, f"{message} (see {self.prog} --help)") + "\n")
+
+    def parse_hook_args(self, argv: Sequence[str] | None) -> argparse.Namespace:
+        """`parse_args` for a hook with a `filenames` positional; what looks like an unknown option but
+        names an existing path is one more file."""
+        args, extras = self.parse_known_args(argv)
+        unknown = [arg for arg in extras if arg.startswith("-") and not os.path.lexists(arg)]
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        args.filenames = [*args.filenames, *extras]
+        return args

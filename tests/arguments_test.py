@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hooks.lib.arguments import Parser
+
+
+def hook_parser() -> Parser:
+    parser = Parser(prog="platform-demo")
+    parser.add_argument("filenames", nargs="*")
+    parser.add_argument("--strict", action="store_true")
+    return parser
+
+
+def test_a_file_named_like_an_option_is_a_file(repo: Path) -> None:
+    (repo / "-notes.py").write_text("x = 1\n")
+    args = hook_parser().parse_hook_args(["--strict", "a.py", "-notes.py", "b.py"])
+    assert args.strict
+    assert sorted(args.filenames) == ["-notes.py", "a.py", "b.py"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--bogus", "a.py"], "unrecognized arguments: --bogus"),
+        (["-missing.py"], "unrecognized arguments: -missing.py"),
+        (["--strict=yes"], "argument --strict: ignored explicit argument 'yes'"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(
+    repo: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        hook_parser().parse_hook_args(argv)
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == f"platform-demo: ERROR - {message} (see platform-demo --help)\n"
