@@ -15,10 +15,11 @@ from tests.secret_seeds import UPPER, run
 from tests.util import (
     BIN,
     PLAN,
-    PRE_COMMIT,
     add_platform_mode,
     commit,
     git,
+    git_through_hooks,
+    install_hooks,
     run_cli,
     try_repo,
     write,
@@ -120,16 +121,6 @@ def test_files_a_gate_cannot_read_are_named_with_the_reason(repo: Path) -> None:
     assert "gone.py:1:1: E902 No such file or directory (os error 2)" in lint.stdout
 
 
-def install_collection(repo: Path, hook_repo: Path) -> None:
-    rev = git(hook_repo, "rev-parse", "HEAD").strip()
-    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in GATES)
-    write(
-        repo / ".pre-commit-config.yaml",
-        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n{hooks}",
-    )
-    subprocess.run([PRE_COMMIT, "install"], cwd=repo, check=True, capture_output=True, timeout=900)
-
-
 def commit_work(repo: Path, code: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Code and a log entry for it, committed through the installed hooks."""
     for name, text in code.items():
@@ -137,14 +128,7 @@ def commit_work(repo: Path, code: dict[str, str]) -> subprocess.CompletedProcess
     log = repo / LOG_REL
     log.write_text(log.read_text() + "\n- Added the code.\n")
     git(repo, "add", "-A")
-    return subprocess.run(
-        ["git", "commit", "-m", "work"],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=900,
-    )
+    return git_through_hooks(repo, "commit", "-m", "work")
 
 
 def recorded(repo: Path) -> dict[str, dict[str, object]]:
@@ -163,7 +147,7 @@ def verdicts_recorded(repo: Path) -> dict[str, object]:
 
 def test_ten_thousand_staged_files_commit_with_one_record_per_gate(repo: Path, hook_repo: Path) -> None:
     add_platform_mode(repo, plan=PLAN_WITHOUT_IDS)
-    install_collection(repo, hook_repo)
+    install_hooks(repo, hook_repo, *GATES)
     commit(repo, "hooks")
     code = {f"pkg{n // 100:03d}/mod{n % 100:03d}.py": f"VALUE = {n}\n" for n in range(10_000)}
 
@@ -212,7 +196,7 @@ def test_every_shape_of_repository_commits_through_the_collection(
     commit(repo, "platform-mode")
     assert callable(shape)
     where: Path = shape(repo)
-    install_collection(where, hook_repo)
+    install_hooks(where, hook_repo, *GATES)
     commit(where, "hooks")
 
     result = commit_work(where, {"app.py": 'def greet(name: str) -> str:\n    return f"hello {name}"\n'})
@@ -228,7 +212,7 @@ def test_a_repository_without_commits_commits_through_the_collection(tmp_path: P
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     add_platform_mode(repo, plan=PLAN_WITHOUT_IDS)
-    install_collection(repo, hook_repo)
+    install_hooks(repo, hook_repo, *GATES)
 
     result = commit_work(repo, {"app.py": "VALUE = 1\n"})
 

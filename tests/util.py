@@ -115,3 +115,21 @@ def try_repo(
         env={**os.environ, **(env or {})},
         timeout=900,
     )
+
+
+def install_hooks(repo: Path, hook_repo: Path, *hook_ids: str) -> None:
+    """A `.pre-commit-config.yaml` with `hook_ids` of `hook_repo` at its HEAD, installed as git hooks."""
+    rev = git(hook_repo, "rev-parse", "HEAD").strip()
+    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in hook_ids)
+    write(
+        repo / ".pre-commit-config.yaml",
+        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n{hooks}",
+    )
+    subprocess.run([PRE_COMMIT, "install"], cwd=repo, check=True, capture_output=True, timeout=900)
+
+
+def git_through_hooks(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`git ARGS` (commit, push) with the installed hooks; pre-commit's report, both streams, in stdout."""
+    return subprocess.run(
+        ["git", *args], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900
+    )

@@ -8,34 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.traceability_test import ANALYSIS, COMPLETE_LOG
-from tests.util import PRE_COMMIT, add_platform_mode, commit, git, write
+from tests.util import PRE_COMMIT, add_platform_mode, commit, git, git_through_hooks, install_hooks, write
 
 pytestmark = pytest.mark.slow
 
 LOG_REL = ".platform-mode/execution/execution001.execution.md"
-
-
-def install_hooks(repo: Path, hook_repo: Path, *hook_ids: str) -> None:
-    rev = git(hook_repo, "rev-parse", "HEAD").strip()
-    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in hook_ids)
-    write(
-        repo / ".pre-commit-config.yaml",
-        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n{hooks}",
-    )
-    commit(repo, "hooks")
-    subprocess.run([PRE_COMMIT, "install"], cwd=repo, check=True, capture_output=True, timeout=900)
-
-
-def git_commit(repo: Path, message: str) -> subprocess.CompletedProcess[str]:
-    """pre-commit's report goes to the terminal; both streams are kept together in stdout here."""
-    return subprocess.run(
-        ["git", "commit", "-m", message],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=900,
-    )
 
 
 def test_code_only_commit_is_refused_and_the_same_change_with_a_log_entry_goes_in(
@@ -46,11 +23,12 @@ def test_code_only_commit_is_refused_and_the_same_change_with_a_log_entry_goes_i
     write(repo / "app.py", "print('v1')\n")
     commit(repo, "start")
     install_hooks(repo, hook_repo, "platform-log-freshness", "platform-traceability")
+    commit(repo, "hooks")
     head = git(repo, "rev-parse", "HEAD")
 
     write(repo / "app.py", "print('v2')\n")
     git(repo, "add", "app.py")
-    refused = git_commit(repo, "code only")
+    refused = git_through_hooks(repo, "commit", "-m", "code only")
     assert refused.returncode == 1, refused.stdout
     assert "platform-log-freshness" in refused.stdout and "Failed" in refused.stdout
     assert f"git add {LOG_REL}" in refused.stdout
@@ -58,7 +36,7 @@ def test_code_only_commit_is_refused_and_the_same_change_with_a_log_entry_goes_i
 
     log.write_text(log.read_text() + "\n#### Story 1.1: v2 of the app (FR-001)\n")
     git(repo, "add", LOG_REL)
-    accepted = git_commit(repo, "code and log")
+    accepted = git_through_hooks(repo, "commit", "-m", "code and log")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert git(repo, "rev-parse", "HEAD") != head
     assert git(repo, "status", "--porcelain") == ""  # the hooks changed no tracked file
@@ -73,9 +51,10 @@ def test_complete_log_with_an_unchecked_criterion_fails_traceability(repo: Path,
     log = add_platform_mode(repo, log=COMPLETE_LOG)
     commit(repo, "complete")
     install_hooks(repo, hook_repo, "platform-traceability")
+    commit(repo, "hooks")
     log.write_text(log.read_text().replace("- [x] A bookmark", "- [ ] A bookmark"))
     git(repo, "add", LOG_REL)
-    result = git_commit(repo, "reopen a criterion")
+    result = git_through_hooks(repo, "commit", "-m", "reopen a criterion")
     assert result.returncode == 1
     assert f"{LOG_REL}:11: ERROR unchecked acceptance criterion in a COMPLETE log" in result.stdout
 
@@ -89,6 +68,7 @@ def test_pre_push_refuses_a_pushed_range_of_code_commits_without_the_log(
     write(repo / "app.py", "print('v1')\n")
     commit(repo, "start")
     install_hooks(repo, hook_repo, "platform-log-freshness")
+    commit(repo, "hooks")
     subprocess.run(
         [PRE_COMMIT, "install", "--hook-type", "pre-push"],
         cwd=repo,
@@ -101,23 +81,12 @@ def test_pre_push_refuses_a_pushed_range_of_code_commits_without_the_log(
 
     write(repo / "app.py", "print('v2')\n")
     commit(repo, "code only, committed past the hook")
-    refused = push(repo)
+    refused = git_through_hooks(repo, "push", "origin", "main")
     assert refused.returncode != 0, refused.stdout
     assert "platform-log-freshness" in refused.stdout and "Failed" in refused.stdout
     assert "commit it within" in refused.stdout
 
     log.write_text(log.read_text() + "\n#### Story 1.1: v2 of the app\n")
     commit(repo, "log entry for v2")
-    accepted = push(repo)
+    accepted = git_through_hooks(repo, "push", "origin", "main")
     assert accepted.returncode == 0, accepted.stdout
-
-
-def push(repo: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "push", "origin", "main"],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=900,
-    )
