@@ -11,7 +11,18 @@ from pathlib import Path
 import pytest
 
 from hooks.coverage_check import main, ranges
-from tests.util import BIN, PRE_COMMIT, add_platform_mode, commit, git, run_cli, try_repo, write
+from tests.util import (
+    BIN,
+    PRE_COMMIT,
+    add_platform_mode,
+    commit,
+    git,
+    git_through_hooks,
+    install_hooks,
+    run_cli,
+    try_repo,
+    write,
+)
 
 COVERAGE = str(BIN / "coverage")
 MODULE = "def f(x):\n    if x:\n        return 1\n    return 2\n\n\ndef g():\n    return 3\n"
@@ -330,35 +341,24 @@ def test_installed_pre_push_hook_stops_a_push_that_drops_coverage(
 ) -> None:
     write(project / ".platform-gates.toml", "[coverage]\nmax-drop = 1.0\n")
     write(project / "tests/check.py", TEST + "from calc import g\n\nassert f(0) == 2 and g() == 3\n")
-    rev = git(hook_repo, "rev-parse", "HEAD").strip()
-    write(
-        project / ".pre-commit-config.yaml",
-        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: platform-coverage\n",
+    install_hooks(project, hook_repo, "platform-coverage")
+    subprocess.run(
+        [PRE_COMMIT, "install", "--hook-type", "pre-push"], cwd=project, check=True, capture_output=True
     )
     commit(project, "full tests, hooks")
-    for hook_type in ("pre-commit", "pre-push"):
-        subprocess.run(
-            [PRE_COMMIT, "install", "--hook-type", hook_type], cwd=project, check=True, capture_output=True
-        )
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))
     git(project, "remote", "add", "origin", str(remote))
     make_data(project, "xml")
-    first = run(project, "git", "push", "origin", "main")
+    first = git_through_hooks(project, "push", "origin", "main")
     assert first.returncode == 0, first.stdout
 
     write(project / "tests/check.py", TEST)  # tests deleted
-    committed = run(project, "git", "commit", "-am", "fewer tests")
+    committed = git_through_hooks(project, "commit", "-am", "fewer tests")
     assert committed.returncode == 0, committed.stdout
     assert "platform-coverage" not in committed.stdout  # default stages: not at commit time
     make_data(project, "xml")
-    refused = run(project, "git", "push", "origin", "main")
+    refused = git_through_hooks(project, "push", "origin", "main")
     assert refused.returncode != 0, refused.stdout
     assert "coverage dropped 37.5 points since " in refused.stdout
     assert "(max-drop 1)" in refused.stdout
-
-
-def run(project: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900
-    )
