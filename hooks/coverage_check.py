@@ -8,7 +8,6 @@ passes with "No lines with coverage information in this diff": Bachmann1234/diff
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import functools
 import os
@@ -16,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from hooks.lib import gate
+from hooks.lib.arguments import Parser
 from hooks.lib.changes import ChangeSet, added_lines
 from hooks.lib.coverage_data import (
     DATA_FILES,
@@ -199,7 +199,7 @@ def _previous(run: gate.GateRun, baseline: str | None, tracked: list[str]) -> tu
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=GATE, description=__doc__)
+    parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="ignored: the gate reads coverage data, not files")
     parser.add_argument("--data", help=f"coverage data file (default: the newest of {', '.join(DATA_FILES)})")
     parser.add_argument("--fail-under", type=float, help="total coverage must be at least this %%")
@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--baseline", help="for --max-drop: a figure (81.5) or a data file, instead of the journal"
     )
-    args = parser.parse_args(argv)
+    args = parser.parse_hook_args(argv)
     run = None
     try:
         run = gate.start(GATE)
