@@ -8,11 +8,16 @@ during a hook. A baseline lets legacy findings through while new ones fail.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
+import importlib.util
 import io
 import json
+import os
 import re
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -60,17 +65,20 @@ class Ruff:
 
 def find_ruff() -> Ruff:
     """The ruff installed with this package (the hook's own environment), else the one on PATH."""
-    try:
-        from ruff import __main__ as ruff_package
+    package = importlib.util.find_spec("ruff")  # found, not imported: ruff's own lookup costs 4 ms
+    if package is not None and package.origin is not None:
+        version = _version_beside(Path(package.origin).parent)
+        beside = Path(sys.executable).parent / ("ruff.exe" if os.name == "nt" else "ruff")
+        if beside.is_file():
+            return Ruff(str(beside), version)
+        from ruff.__main__ import find_ruff_bin  # a user or system install: ruff knows where it went
 
-        return Ruff(str(ruff_package.find_ruff_bin()), _version_beside(Path(ruff_package.__file__).parent))
-    except (ImportError, FileNotFoundError):
-        import shutil
-
-        found = shutil.which("ruff")
-        if found is None:
-            raise GateError("ruff is not installed (pip install ruff)") from None
-        return Ruff(found, None)
+        with contextlib.suppress(FileNotFoundError):
+            return Ruff(str(find_ruff_bin()), version)
+    found = shutil.which("ruff")
+    if found is None:
+        raise GateError("ruff is not installed (pip install ruff)")
+    return Ruff(found, None)
 
 
 def _version_beside(package: Path) -> str | None:

@@ -15,10 +15,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import filelock
-
 from hooks.lib.errors import GateError
 from hooks.lib.files import fsync_directory, replace_atomically, write_all
+from hooks.lib.locking import FileLock, LockTimeout
 from hooks.lib.record import Record, from_json, to_json
 
 STATE_DIR = ".platform-gates/state"
@@ -53,7 +52,7 @@ class Journal:
         self.path = self.directory / f"{name}.jsonl"
         self.synced_path = self.directory / f"{name}.synced"
         self.skipped_lines = 0
-        self._lock = filelock.FileLock(self.directory / f"{name}.lock", timeout=LOCK_TIMEOUT_S)
+        self._lock = FileLock(self.directory / f"{name}.lock", LOCK_TIMEOUT_S)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -61,9 +60,9 @@ class Journal:
         state_dir(self.root)
         self.directory.mkdir(exist_ok=True)
         try:
-            with self._lock:
+            with self._lock.held():
                 yield
-        except filelock.Timeout as exc:
+        except LockTimeout as exc:
             raise GateError(f"journal {self.path.name} stayed locked for {LOCK_TIMEOUT_S} s") from exc
 
     def append(self, record: Record) -> None:
