@@ -100,7 +100,7 @@ def judge_freshness(
     if window:
         return Verdict(Status.PASS, f"{what}; {log.rel} was updated {window}", implementation)
     section = _implementation_section(log.path, log.rel)
-    staged = changes.diff_args == ("--cached",)
+    staged = changes.is_staged
     how = f"stage it: git add {log.rel}" if staged else f"commit it within {changes.description}"
     return Verdict(
         Status.FAIL,

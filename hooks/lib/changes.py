@@ -14,6 +14,9 @@ _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
 
+STAGED = ("--cached",)  # git diff of the index against HEAD
+
+
 @dataclasses.dataclass(frozen=True)
 class ChangeSet:
     """Which diff to read: `git diff <args>` names it."""
@@ -28,7 +31,12 @@ class ChangeSet:
         if context.from_ref and context.to_ref:
             span = f"{context.from_ref}...{context.to_ref}"
             return cls((span,), span)
-        return cls(("--cached",), "staged changes")
+        return cls(STAGED, "staged changes")
+
+    @property
+    def is_staged(self) -> bool:
+        """The index against HEAD: what the commit under way records."""
+        return self.diff_args == STAGED
 
 
 def changed_files(root: Path, changes: ChangeSet) -> list[str]:
