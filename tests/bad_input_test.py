@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -190,12 +191,11 @@ def submodule(repo: Path) -> Path:
 
 @pytest.mark.parametrize("shape", [detached, shallow, worktree, submodule])
 def test_every_shape_of_repository_commits_through_the_collection(
-    repo: Path, hook_repo: Path, shape: object
+    repo: Path, hook_repo: Path, shape: Callable[[Path], Path]
 ) -> None:
     add_platform_mode(repo, plan=PLAN_WITHOUT_IDS)
     commit(repo, "platform-mode")
-    assert callable(shape)
-    where: Path = shape(repo)
+    where = shape(repo)
     install_hooks(where, hook_repo, *GATES)
     commit(where, "hooks")
 
