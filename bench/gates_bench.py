@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import venv
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -37,6 +38,23 @@ ENV = {key: value for key, value in os.environ.items() if not key.startswith(("P
 
 def tool(name: str) -> str:
     return str(BIN / name) if (BIN / name).exists() else shutil.which(name) or name
+
+
+def hook_install(directory: Path) -> Path:
+    """The `bin` of this checkout installed the way pre-commit installs a hook repository: a virtual
+    environment of its own and a regular `pip install` (not editable, bytecode compiled by pip), so that a
+    gate starts as it does under pre-commit. Made once with the dependencies; this checkout's code is
+    reinstalled on every call."""
+    python = directory / "bin" / "python"
+    repo = str(Path(__file__).resolve().parent.parent)
+    if not python.exists():
+        venv.create(directory, with_pip=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", repo], check=True)
+    else:
+        subprocess.run(
+            [python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", repo], check=True
+        )
+    return directory / "bin"
 
 
 def timed(batch: Batch, cwd: Path) -> tuple[float, float]:

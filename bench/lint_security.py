@@ -1,6 +1,6 @@
 """platform-lint and platform-security against the raw tools, and the ways of spreading bandit over cores.
 
-    python bench/lint_security.py [--runs 5] [--only lint,security,strategies] [--corpus DIR]
+    python bench/lint_security.py [--runs 5] [--only lint,security,strategies] [--corpus DIR] [--hook-env DIR]
 
 On the large corpus (bench/corpus.py: 2,395 files) and on its 10-file change, each gate and the raw tool
 run turn about (gate, raw, gate, raw ...) after one untimed warm-up of each; printed are the median wall
@@ -10,6 +10,10 @@ times, the median of the per-pair ratios with their range, and whether the issue
             target: gate <= 1.10 x raw + 60 ms
   security  platform-security  vs  bandit -q F... (one serial process, as bandit's own hook runs)
             target: full tree >= 1.6x faster; 10-file change: gate <= 1.10 x raw + 60 ms
+
+The gates and the raw tools run from one installation like pre-commit's (`--hook-env`, default
+`$TMPDIR/platform-gates-hook-env`): a virtual environment with this checkout pip-installed, not editable,
+so the gates start from compiled bytecode with the dependencies' versions pre-commit would install.
 
 `strategies` times bandit alone, spread in different ways, on the same files (all must find the same):
   serial         bandit's manager in one process
@@ -36,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 from corpus import build_corpus, changed_files, corpus_files
-from gates_bench import ENV, timed, tool
+from gates_bench import ENV, hook_install, timed, tool
 
 STRATEGIES = ("serial", "pool", "subprocesses", "subprocesses4")
 
@@ -116,12 +120,20 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", default="lint,security,strategies")
     parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "platform-gates-corpus")
+    parser.add_argument(
+        "--hook-env", type=Path, default=Path(tempfile.gettempdir()) / "platform-gates-hook-env"
+    )
     parser.add_argument("--strategy", nargs=2, metavar=("NAME", "LISTING"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.strategy:
         run_strategy(args.strategy[0], Path(args.strategy[1]))
         return 0
     only = set(args.only.split(","))
+    installed = hook_install(args.hook_env)
+
+    def command(name: str) -> str:
+        return str(installed / name)
+
     repo = build_corpus(args.corpus, "large")
     sets = {"full tree": corpus_files(repo), "10-file change": changed_files(repo)}
     started = time.monotonic()
@@ -133,15 +145,16 @@ def main() -> int:
     print("| --- | --- | --- | --- | --- | --- |")
     for label, files in sets.items():
         if "lint" in only:
-            script = f'{tool("ruff")} check --force-exclude "$@"; {tool("ruff")} format --check --force-exclude "$@"'
+            ruff = command("ruff")
+            script = f'{ruff} check --force-exclude "$@"; {ruff} format --check --force-exclude "$@"'
             raw = ["sh", "-c", script, "sh", *files]
-            print(compare(f"lint, {label}", [tool("platform-lint"), *files], raw, repo, args.runs, 0.060))
+            print(compare(f"lint, {label}", [command("platform-lint"), *files], raw, repo, args.runs, 0.060))
         if "security" in only:
             slack = 0.0 if label == "full tree" else 0.060
-            raw = [tool("bandit"), "-q", *files]
+            raw = [command("bandit"), "-q", *files]
             print(
                 compare(
-                    f"security, {label}", [tool("platform-security"), *files], raw, repo, args.runs, slack
+                    f"security, {label}", [command("platform-security"), *files], raw, repo, args.runs, slack
                 )
             )
     if "strategies" in only:
