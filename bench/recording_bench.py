@@ -26,7 +26,7 @@ from hooks.lib.config import load_config
 from hooks.lib.documents import find_active_log
 from hooks.lib.history import latest_record
 from hooks.lib.journal import Journal
-from hooks.lib.record import Record, Status, to_json
+from hooks.lib.record import Record, Status, new_id, to_json
 
 BIN = Path(sys.executable).parent
 LOG = """# Execution Log 001: Bench
@@ -61,6 +61,7 @@ def make_repo(base: Path, size: int) -> Path:
         summary="coverage 81.2% · changed lines 12/15 = 80.0%",
         time="2026-11-24T10:00:00Z",
         duration_s=0.4,
+        id="0123456789abcdef",
         files=40,
         metrics={"total": 81.2},
         tools={"coverage": "7.17.3"},
@@ -101,7 +102,7 @@ def main() -> int:
         journal = Journal(root, ".platform-mode/execution/execution001.execution.md")
         started = time.perf_counter()
         for number in range(1000):
-            journal.append(Record("bench", Status.PASS, f"n{number}", "2026-11-24T10:00:00Z", 0.0))
+            journal.append(Record("bench", Status.PASS, f"n{number}", "2026-11-24T10:00:00Z", 0.0, new_id()))
         appends = time.perf_counter() - started
         print(f"1,000 sequential appends through the library: {appends:.2f} s ({appends:.3f} ms per append)")
 

@@ -8,11 +8,11 @@ passes with "No lines with coverage information in this diff": Bachmann1234/diff
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib import gate
 from hooks.lib.arguments import Parser
@@ -47,8 +47,7 @@ def what_to_run(data: str | None) -> str:
     return f"run the tests with coverage (e.g. `coverage run -m pytest{_REPORT_COMMAND.get(suffix, '')}`)"
 
 
-@dataclasses.dataclass(frozen=True)
-class CoverageSettings:
+class CoverageSettings(NamedTuple):
     data: str | None = None
     fail_under: float | None = None
     max_drop: float | None = None
@@ -56,8 +55,7 @@ class CoverageSettings:
     compare_with: str | None = None
 
 
-@dataclasses.dataclass(frozen=True)
-class ChangedLines:
+class ChangedLines(NamedTuple):
     countable: dict[str, set[int]]  # executable changed lines per covered file
     covered: dict[str, set[int]]
     not_mentioned: list[str]  # changed source files the data does not list
@@ -82,8 +80,7 @@ class ChangedLines:
         }
 
 
-@dataclasses.dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     status: Status
     summary: str
     problems: list[str]  # each a reason for a fail, in the user's words
@@ -219,9 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides = {
             key: value
             for key, value in vars(args).items()
-            if key in CoverageSettings.__dataclass_fields__ and value is not None
+            if key in CoverageSettings._fields and value is not None
         }
-        settings = dataclasses.replace(settings, **overrides)
+        settings = settings._replace(**overrides)
         data_path = find_data(run.root, settings.data)
         if data_path is None:
             return _fail(run, _no_data(run.root, settings.data))

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import dataclasses
 import importlib.util
 import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib import gate
 from hooks.lib.arguments import Parser
@@ -37,15 +36,13 @@ UNFORMATTED = "format"
 _UNFORMATTED = re.compile(r"^(?P<path>.+):\d+:\d+: unformatted\b", re.MULTILINE)
 
 
-@dataclasses.dataclass(frozen=True)
-class LintSettings:
+class LintSettings(NamedTuple):
     max_complexity: int | None = None
     format: bool = True
     baseline: str | None = None
 
 
-@dataclasses.dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     path: str
     line: int
     col: int
@@ -57,8 +54,7 @@ class Finding:
         return (self.path, self.code, self.message)
 
 
-@dataclasses.dataclass(frozen=True)
-class Ruff:
+class Ruff(NamedTuple):
     path: str
     version: str | None  # known without running it when it is the ruff package of this environment
 
@@ -75,6 +71,8 @@ def find_ruff() -> Ruff:
 
         with contextlib.suppress(FileNotFoundError):
             return Ruff(str(find_ruff_bin()), version)
+    import shutil  # only for a ruff from outside this environment: ~4 ms otherwise spent on every run
+
     found = shutil.which("ruff")
     if found is None:
         raise GateError("ruff is not installed (pip install ruff)")
@@ -88,15 +86,23 @@ def _version_beside(package: Path) -> str | None:
     return found[0].removeprefix("ruff-").removesuffix(".dist-info") if len(found) == 1 else None
 
 
-@dataclasses.dataclass(frozen=True)
-class LintResult:
+class LintResult(NamedTuple):
     findings: list[Finding]
     ruff_version: str
     fingerprint: str
 
 
-def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: Ruff) -> LintResult:
-    """Every ruff finding and unformatted file among `files`, ruff's version, and what was checked."""
+def lint(
+    root: Path,
+    files: Sequence[str],
+    settings: LintSettings,
+    ruff: Ruff,
+    meanwhile: Callable[[], object] = lambda: None,
+) -> LintResult:
+    """Every ruff finding and unformatted file among `files`, ruff's version, and what was checked.
+
+    `meanwhile` runs while ruff works (the gate finds its log and loads its recorder then).
+    """
     # JSON Lines, parsed a line at a time: a whole JSON array of a big tree's findings (with their fixes)
     # would be held in memory at once.
     check = [
@@ -134,9 +140,15 @@ def lint(root: Path, files: Sequence[str], settings: LintSettings, ruff: Ruff) -
         name: subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for name, command in commands.items()
     }
-    checked = content_fingerprint(root, files)  # hashed, and the recorder imported, while ruff works
-    gate.load_recording()
-    outputs = {name: _finish(name, process) for name, process in processes.items()}
+    try:
+        checked = content_fingerprint(root, files)
+        meanwhile()
+        outputs = {name: _finish(name, process) for name, process in processes.items()}
+    finally:
+        for process in processes.values():
+            if process.poll() is None:  # a GateError before ruff was done: it must not outlive the gate
+                process.kill()
+                process.wait()
     findings = [_finding(root, item) for item in _json_lines(outputs["check"])]
     if settings.format:
         findings += [
@@ -234,17 +246,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_hook_args(argv)
     run = None
     try:
-        run = gate.start(GATE)
+        run = gate.begin(GATE)  # the log is found while ruff works
         settings = run.config.gate("lint", LintSettings)
         if args.max_complexity is not None:
-            settings = dataclasses.replace(settings, max_complexity=args.max_complexity)
+            settings = settings._replace(max_complexity=args.max_complexity)
         if args.no_format:
-            settings = dataclasses.replace(settings, format=False)
+            settings = settings._replace(format=False)
         if settings.max_complexity is not None and settings.max_complexity < 1:
             raise GateError(f"max-complexity must be 1 or more, got {settings.max_complexity}")
         baseline = find_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
         files = list(args.filenames)
-        result = lint(run.root, files, settings, find_ruff()) if files else LintResult([], "", "")
+        if files:
+            result = lint(run.root, files, settings, find_ruff(), meanwhile=run.prepare_recording)
+        else:
+            run.prepare_recording()
+            result = LintResult([], "", "")
     except GateError as exc:
         return gate.fail(GATE, exc, run)
     findings = result.findings

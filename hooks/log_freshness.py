@@ -7,11 +7,11 @@ log must change in the same change set, or within a configured window of commits
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib import gate, git
 from hooks.lib.arguments import Parser
@@ -42,17 +42,15 @@ DEFAULT_IGNORE = (
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class FreshnessSettings:
-    ignore: list[str] = dataclasses.field(default_factory=lambda: list(DEFAULT_IGNORE))
-    extend_ignore: list[str] = dataclasses.field(default_factory=list)
+class FreshnessSettings(NamedTuple):
+    ignore: Sequence[str] = DEFAULT_IGNORE
+    extend_ignore: Sequence[str] = ()
     max_commits: int = 0  # an update of the log in the last N commits still counts
     max_age_hours: float = 0.0  # an update of the log within the last N hours still counts
     compare_with: str | None = None
 
 
-@dataclasses.dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     status: Status
     summary: str
     implementation: tuple[str, ...] = ()
@@ -133,8 +131,7 @@ def _untracked_log_is_newer(root: Path, log: Path, implementation: Sequence[str]
     return log.stat().st_mtime > newest_commit
 
 
-@dataclasses.dataclass(frozen=True)
-class LogCommit:
+class LogCommit(NamedTuple):
     """The newest commit that changed the log, as of the tip of the change set."""
 
     commit: str
@@ -186,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "max_commits": args.max_commits,
             "max_age_hours": args.max_age_hours,
         }
-        settings = dataclasses.replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        settings = settings._replace(**{k: v for k, v in overrides.items() if v is not None})
         _check(settings)
         if not (run.root / PLATFORM_DIR).is_dir():
             summary = f"no {PLATFORM_DIR}/ directory: this repository has not opted in"

@@ -9,9 +9,9 @@ and parallel batches race on it: Yelp/detect-secrets#149). Output names type, pl
 from __future__ import annotations
 
 import collections
-import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib import gate
 from hooks.lib.arguments import Parser
@@ -26,8 +26,7 @@ GATE = "platform-secrets"
 BINARY_PROBE_BYTES = 8192
 
 
-@dataclasses.dataclass(frozen=True)
-class SecretsSettings:
+class SecretsSettings(NamedTuple):
     baseline: str = ".secrets.baseline"
     all_lines: bool = False
     max_file_size_kib: int = 1024
@@ -102,9 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = gate.start(GATE)
         settings = run.config.gate("secrets", SecretsSettings)
         if args.baseline:
-            settings = dataclasses.replace(settings, baseline=args.baseline)
+            settings = settings._replace(baseline=args.baseline)
         if args.all_lines:
-            settings = dataclasses.replace(settings, all_lines=True)
+            settings = settings._replace(all_lines=True)
         baseline_path = run.root / settings.baseline
         if args.baseline and not baseline_path.is_file():
             raise GateError(f"baseline {args.baseline} does not exist")

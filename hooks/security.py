@@ -8,12 +8,12 @@ still gives one verdict and one record. Hard-coded password findings never repea
 from __future__ import annotations
 
 import collections
-import dataclasses
 import fnmatch
 import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib import gate
 from hooks.lib.arguments import Parser
@@ -37,16 +37,14 @@ _QUOTED = re.compile(r"'.*'|\".*\"")
 _HOLDS_A_SECRET = frozenset({"B105", "B106", "B107"})  # hardcoded_password_*: the text quotes the value
 
 
-@dataclasses.dataclass(frozen=True)
-class SecuritySettings:
+class SecuritySettings(NamedTuple):
     severity: str = "low"
     confidence: str = "low"
     baseline: str | None = None
     max_file_size_kib: int = 1024  # bandit takes about 10 s and 150 MB per MiB of source
 
 
-@dataclasses.dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     path: str
     line: int
     test_id: str
@@ -59,14 +57,12 @@ class Finding:
         return (self.path, self.test_id, self.message)
 
 
-@dataclasses.dataclass(frozen=True)
-class BanditConfig:
+class BanditConfig(NamedTuple):
     exclude_dirs: tuple[str, ...]
     config_file: str | None  # pyproject.toml when it has [tool.bandit]: bandit reads skips, tests, plugins
 
 
-@dataclasses.dataclass(frozen=True)
-class ScanResult:
+class ScanResult(NamedTuple):
     findings: list[Finding]  # at or above the thresholds
     unscanned: list[tuple[str, str]]  # (path, bandit's reason)
     excluded: int
@@ -190,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             value = getattr(args, key) or getattr(settings, key)
             if value not in LEVELS:
                 raise GateError(f"{key} must be one of {', '.join(LEVELS)}, got {value!r}")
-            settings = dataclasses.replace(settings, **{key: value})
+            settings = settings._replace(**{key: value})
         baseline = find_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
         files = [gate.relative(run.root, name) for name in args.filenames]
         result = scan(run.root, files, bandit_config(run.root), settings)

@@ -15,6 +15,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib import gate
 from hooks.lib.arguments import Parser
@@ -69,21 +70,18 @@ class Level(enum.IntEnum):
     ERROR = 2
 
 
-@dataclasses.dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     path: str
     line: int
     level: Level
     message: str
 
 
-@dataclasses.dataclass(frozen=True)
-class TraceabilitySettings:
+class TraceabilitySettings(NamedTuple):
     strict: bool = False
 
 
-@dataclasses.dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """One ID in a document, outside code and HTML comments."""
 
     line: int  # 1-based

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -10,12 +11,11 @@ from hooks.lib.errors import GateError
 from tests.util import write
 
 
-@dataclasses.dataclass(frozen=True)
-class DemoSettings:
+class DemoSettings(NamedTuple):
     max_complexity: int | None = None
     format: bool = True
     ratio: float = 1.0
-    ignore: list[str] = dataclasses.field(default_factory=list)
+    ignore: Sequence[str] = ()
 
 
 def test_no_config_gives_defaults(tmp_path: Path) -> None:
@@ -34,6 +34,19 @@ def test_pyproject_table_with_kebab_case_keys(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     assert config.core().log == "x.md"
     assert config.gate("lint", DemoSettings) == DemoSettings(10, False, 2, ["*.md"])
+
+
+def test_a_pyproject_that_does_not_name_us_is_not_parsed(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.ruff\nthis is not toml\n")  # ruff's to complain about
+    assert load_config(tmp_path).source is None
+    write(tmp_path / "pyproject.toml", "[tool.ruff\n# platform-gates: soon\n")
+    with pytest.raises(GateError, match=r"pyproject\.toml: cannot read TOML"):
+        load_config(tmp_path)
+
+
+def test_a_quoted_table_name_is_ours_too(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool."platform-gates".lint]\nmax-complexity = 7\n')
+    assert load_config(tmp_path).gate("lint", DemoSettings).max_complexity == 7
 
 
 def test_own_file_wins_over_pyproject(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hooks.lib.journal import Journal, journal_name, state_dir
-from hooks.lib.record import Record, Status, from_json, to_json
+from hooks.lib.record import Record, Status, from_json, new_id, to_json
 from hooks.lib.results_table import find_block
 from tests.util import add_platform_mode, git, run_cli
 
@@ -44,6 +44,7 @@ def test_record_round_trips_through_its_one_serialisation() -> None:
         summary="coverage 81.0% ünïcode",
         time="2026-11-24T10:00:00Z",
         duration_s=1.5,
+        id="f00dfeed12345678",
         files=3,
         counts={"E501": 2},
         metrics={"total": 81.0, "grade": "B"},
@@ -195,6 +196,7 @@ def _append_many(root: str, worker: int, count: int) -> None:
             summary=f"{worker}-{number}",
             time="2026-11-24T10:00:00Z",
             duration_s=0.0,
+            id=new_id(),
         )
         record_result(path, record, log, context, config)
 

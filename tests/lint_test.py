@@ -118,6 +118,18 @@ def test_a_missing_baseline_named_explicitly_is_exit_2(
     assert lines == ["platform-lint: ERROR - baseline nope.json does not exist"]
 
 
+@pytest.mark.parametrize("files", [["good.py"], []])
+def test_a_bad_log_setting_is_exit_2_in_one_line_with_or_without_files(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, files: list[str]
+) -> None:
+    # The log is looked up while ruff runs (or at once when there is nothing to lint): the error is the same.
+    write(project / "good.py", CLEAN)
+    monkeypatch.setenv("PLATFORM_GATES_LOG", "nope.md")
+    code, lines = lint(capsys, *files)
+    assert code == 2
+    assert lines == ["platform-lint: ERROR - PLATFORM_GATES_LOG names a log that does not exist: nope.md"]
+
+
 def test_a_broken_ruff_config_is_exit_2_with_ruffs_reason(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

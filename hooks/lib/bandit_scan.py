@@ -8,7 +8,6 @@ scanned right here: starting workers would cost more than it saves.
 from __future__ import annotations
 
 import concurrent.futures
-import dataclasses
 import importlib.metadata
 import logging
 import multiprocessing
@@ -17,7 +16,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from hooks.lib.errors import GateError
 
@@ -25,8 +24,7 @@ CHUNK_FILES = 16  # files per task at most: small enough to balance the cores, l
 POOL_MIN_BYTES = 256 * 1024  # less source than this: one process beats starting workers (measured)
 
 
-@dataclasses.dataclass(frozen=True)
-class Issue:
+class Issue(NamedTuple):
     filename: str  # as it was passed in
     line: int
     test_id: str
@@ -35,15 +33,13 @@ class Issue:
     text: str
 
 
-@dataclasses.dataclass(frozen=True)
-class BanditReport:
+class BanditReport(NamedTuple):
     issues: list[Issue]
     skipped: list[tuple[str, str]]  # (filename, bandit's reason), e.g. a syntax error
     version: str
 
 
-@dataclasses.dataclass(frozen=True)
-class _Setup:
+class _Setup(NamedTuple):
     config: Any  # bandit.core.config.BanditConfig
     profile: dict[str, set[str]]
 

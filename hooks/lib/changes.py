@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib.context import RunContext
 from hooks.lib.git import run_git, split_z
@@ -17,8 +17,7 @@ _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34,
 STAGED = ("--cached",)  # git diff of the index against HEAD
 
 
-@dataclasses.dataclass(frozen=True)
-class ChangeSet:
+class ChangeSet(NamedTuple):
     """Which diff to read: `git diff <args>` names it."""
 
     diff_args: tuple[str, ...]

@@ -16,7 +16,7 @@ import dataclasses
 import functools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from hooks.lib.errors import GateError
 
@@ -25,15 +25,13 @@ LineData = tuple[dict[int, int], dict[int, tuple[int, int]]]
 Totals = tuple[int, int, int, int]  # statements, covered statements, branches, covered branches
 
 
-@dataclasses.dataclass(frozen=True)
-class CoberturaClass:
+class CoberturaClass(NamedTuple):
     filename: str  # as written
     lines: Callable[[], LineData]  # read on demand
     totals: Callable[[], Totals]  # counted on demand, cheaper than the lines
 
 
-@dataclasses.dataclass(frozen=True)
-class Cobertura:
+class Cobertura(NamedTuple):
     sources: list[str]  # the <source> roots, in order
     totals: Totals | None  # the root's lines-valid, lines-covered, branches-valid, branches-covered
     classes: list[CoberturaClass]
@@ -170,8 +168,7 @@ def _classes_on_demand(data: bytes, start: int) -> list[CoberturaClass]:
     return classes
 
 
-@dataclasses.dataclass(frozen=True)
-class _ClassSpan:
+class _ClassSpan(NamedTuple):
     """One <class> in the bytes: its tag at `at`, its content from `start` to the next class at `end`."""
 
     data: bytes

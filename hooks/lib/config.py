@@ -1,26 +1,20 @@
 """Settings from `[tool.platform-gates]` in pyproject.toml or from `.platform-gates.toml`, validated.
 
 `.platform-gates.toml` holds the same keys at its top level (`log = ...`, `[lint]`), and wins.
-Each gate describes its sub-table as a frozen dataclass; field `max_complexity` is key `max-complexity`.
+Each gate describes its sub-table as a NamedTuple; field `max_complexity` is key `max-complexity`.
 An unknown key or a value of the wrong type is bad config: a GateError naming the key (exit 2).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from hooks.lib.errors import GateError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 PYPROJECT = "pyproject.toml"
 OWN_FILE = ".platform-gates.toml"
@@ -29,16 +23,14 @@ GATE_TABLES = ("lint", "security", "secrets", "coverage", "log-freshness", "trac
 SettingsT = TypeVar("SettingsT")
 
 
-@dataclasses.dataclass(frozen=True)
-class CoreSettings:
+class CoreSettings(NamedTuple):
     """The top-level keys: which log is active, and extra heading aliases per required section."""
 
     log: str | None = None
-    section_aliases: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    section_aliases: Mapping[str, Sequence[str]] = types.MappingProxyType({})
 
 
-@dataclasses.dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The raw, parsed `[tool.platform-gates]` table and the file it came from."""
 
     table: Mapping[str, Any]
@@ -63,13 +55,26 @@ def load_config(root: Path) -> Config:
     if own.is_file():
         return _checked(Config(read_toml(own), OWN_FILE))
     pyproject = root / PYPROJECT
-    if pyproject.is_file():
+    if pyproject.is_file() and _may_hold_our_table(pyproject):
         table = read_toml(pyproject).get("tool", {}).get("platform-gates", {})
         return _checked(Config(table, PYPROJECT))
     return Config({}, None)
 
 
+def _may_hold_our_table(pyproject: Path) -> bool:
+    """Most pyproject.toml files do not name us: a gate then spares itself the TOML parser, whose import
+    and run cost more than ruff's own work on a small change."""
+    try:
+        return b"platform-gates" in pyproject.read_bytes()
+    except OSError as exc:
+        raise GateError(f"{PYPROJECT}: cannot read TOML: {exc.strerror or exc}") from exc
+
+
 def read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib  # here, not at the top: see _may_hold_our_table
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
@@ -86,7 +91,7 @@ def _checked(config: Config) -> Config:
 
 def _build(schema: type[SettingsT], table: Mapping[str, Any], where: str, source: str | None) -> SettingsT:
     hints = typing.get_type_hints(schema)
-    fields = {field.name.replace("_", "-"): field.name for field in dataclasses.fields(schema)}  # type: ignore[arg-type]
+    fields = {name.replace("_", "-"): name for name in schema._fields}  # type: ignore[attr-defined]
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in fields:
@@ -112,9 +117,9 @@ def _matches(value: Any, expected: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if expected is float:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if origin is list:
+    if origin in (list, Sequence):
         return isinstance(value, list) and all(_matches(item, args[0]) for item in value)
-    if origin is dict:
+    if origin in (dict, Mapping):
         return isinstance(value, dict) and all(
             _matches(k, args[0]) and _matches(v, args[1]) for k, v in value.items()
         )
@@ -126,9 +131,9 @@ def _describe(expected: Any) -> str:
     args = typing.get_args(expected)
     if origin in (typing.Union, types.UnionType):
         return " or ".join(_describe(arg) for arg in args if arg is not type(None))
-    if origin is list:
+    if origin in (list, Sequence):
         return f"a list of {_describe(args[0])}"
-    if origin is dict:
+    if origin in (dict, Mapping):
         return f"a table of {_describe(args[1])}"
     names = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
     return names.get(expected, getattr(expected, "__name__", str(expected)))

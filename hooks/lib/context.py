@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclasses.dataclass(frozen=True)
-class RunContext:
+class RunContext(NamedTuple):
     in_pre_commit: bool  # PRE_COMMIT=1: a tracked file must not change while we run
     stage: str
     from_ref: str | None

@@ -84,8 +84,7 @@ class FilesOnDemand(Mapping[str, FileCoverage]):
         return len(self._readers)
 
 
-@dataclasses.dataclass(frozen=True)
-class CoverageReport:
+class CoverageReport(NamedTuple):
     source: str  # the data file, repo-relative
     files: Mapping[str, FileCoverage]  # repo-relative POSIX path → its coverage
     totals: Totals  # over every file, as coverage.py counts them
@@ -357,8 +356,7 @@ def _merge(old: FileCoverage, new: FileCoverage) -> FileCoverage:
     return FileCoverage(hits, branch_lines)
 
 
-@dataclasses.dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """Which files the data is meant to cover: coverage.py's `source`, `include` and `omit` settings.
 
     Without `source` or `include`, the top-level directories the data lists (`listed`, "" for files at

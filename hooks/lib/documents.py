@@ -7,12 +7,11 @@ unless `PLATFORM_GATES_LOG` or the `log` config key names one.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib.config import Config
 from hooks.lib.errors import GateError
@@ -31,22 +30,19 @@ DOCUMENT_TYPES = {
 _HEADER_BYTES = 16384  # the header block sits at the top; a huge log need not be read whole
 
 
-@dataclasses.dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     path: Path
     rel: str  # repo-relative POSIX path, for output
     kind: str  # the file stem: plan, execution, ...
     number: int
 
 
-@dataclasses.dataclass(frozen=True)
-class Misnamed:
+class Misnamed(NamedTuple):
     rel: str
     suggestion: str | None
 
 
-@dataclasses.dataclass(frozen=True)
-class DocumentSet:
+class DocumentSet(NamedTuple):
     documents: tuple[Document, ...]
     misnamed: tuple[Misnamed, ...]
 
@@ -61,8 +57,7 @@ class DocumentSet:
         return [sorted(group, key=lambda d: d.rel) for group in groups.values() if len(group) > 1]
 
 
-@dataclasses.dataclass(frozen=True)
-class ActiveLog:
+class ActiveLog(NamedTuple):
     path: Path | None
     rel: str | None
     reason: str  # how it was chosen, or why there is none
@@ -102,6 +97,8 @@ def _suggest_name(name: str, kind: str) -> str | None:
     digits = re.findall(r"\d+", name)
     if digits:
         return document_name(kind, int(digits[0], 10))
+    import difflib  # only for a misnamed document: not on every gate's start-up
+
     close = difflib.get_close_matches(name, [document_name(kind, 1)], n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -166,8 +163,7 @@ def _explicit_log(root: Path, value: str, source: str) -> ActiveLog:
     return ActiveLog(resolved, resolved.relative_to(root.resolve()).as_posix(), f"chosen by {source}")
 
 
-@dataclasses.dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     target: str  # as written in the References field
     path: Path | None  # resolved inside the repository; None when it leaves it or is a URL
     line: int

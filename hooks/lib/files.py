@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -81,6 +80,8 @@ def _replace_via(temporary: Path, path: Path, data: bytes, mode: int) -> None:
 
 def content_fingerprint(root: Path, files: Iterable[str]) -> str:
     """A short hash of the named files' paths and bytes: what a gate checked (unreadable files by name)."""
+    import hashlib  # here, not at the top: see record.fingerprint
+
     digest = hashlib.sha256()
     for name in files:
         digest.update(name.encode("utf-8", "surrogateescape") + b"\0")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import dataclasses
+import functools
 import os
 import time
 from collections.abc import Callable, Collection, Mapping
@@ -15,23 +15,47 @@ from typing import TYPE_CHECKING
 from hooks.lib import git
 from hooks.lib.config import Config, load_config
 from hooks.lib.context import RunContext, run_context
-from hooks.lib.documents import ActiveLog, find_active_log
 from hooks.lib.errors import GateError
 from hooks.lib.output import error_line, summary_line, warn
-from hooks.lib.record import Record, Status, fingerprint, utc_now
+from hooks.lib.record import Record, Status, fingerprint, new_id, utc_now
 
 if TYPE_CHECKING:
+    from hooks.lib.documents import ActiveLog
     from hooks.lib.recording import Outcome
 
 
-@dataclasses.dataclass(frozen=True)
 class GateRun:
-    gate: str
-    root: Path
-    config: Config
-    context: RunContext
-    log: ActiveLog
-    started: float  # time.monotonic() at the start
+    """One run of one gate: the repository, its config, where it runs; the active log and HEAD on first use.
+
+    A plain class, not a NamedTuple: those two are cached properties, which need an instance dictionary.
+    """
+
+    def __init__(self, gate: str, root: Path, config: Config, context: RunContext, started: float) -> None:
+        self.gate = gate
+        self.root = root
+        self.config = config
+        self.context = context
+        self.started = started  # time.monotonic() at the start
+
+    @functools.cached_property
+    def log(self) -> ActiveLog:
+        """The active execution log, found on first use (a GateError when its setting is bad)."""
+        from hooks.lib.documents import find_active_log  # with the Markdown parser: see `begin`
+
+        log = find_active_log(self.root, self.config)
+        for message in log.warnings:
+            warn(message)
+        return log
+
+    @functools.cached_property
+    def head(self) -> tuple[str | None, str | None]:
+        """(HEAD commit, branch) for the record, asked of git once."""
+        return git.head(self.root)
+
+    def prepare_recording(self) -> None:
+        """Find the active log and HEAD, and import the recorder: what a gate does while its tool works."""
+        _ = self.log, self.head
+        _recording()
 
     def record(
         self,
@@ -45,13 +69,14 @@ class GateRun:
         tools: Mapping[str, str] | None = None,
         fingerprint: str = "",
     ) -> Record:
-        commit, branch = git.head(self.root)
+        commit, branch = self.head
         return Record(
             gate=self.gate,
             status=status,
             summary=summary,
             time=utc_now(),
             duration_s=round(time.monotonic() - self.started, 3),
+            id=new_id(),
             files=files,
             counts=dict(counts or {}),
             metrics=dict(metrics or {}),
@@ -66,14 +91,19 @@ class GateRun:
 
 
 def start(gate: str, cwd: Path | None = None) -> GateRun:
-    """Everything a gate needs before it judges; a GateError when the repository or config is unusable."""
+    """Everything a gate needs before it judges; a GateError when the repository, config or log is bad."""
+    run = begin(gate, cwd)
+    _ = run.log  # found now: a bad log setting stops the gate before it judges
+    return run
+
+
+def begin(gate: str, cwd: Path | None = None) -> GateRun:
+    """The repository and config, without the active log: a gate whose tool runs in a subprocess starts
+    it first and calls `prepare_recording()` while it works, so that the log lookup (and its Markdown
+    parser) and the recorder's imports overlap the tool's run instead of delaying it."""
     started = time.monotonic()
     root = git.repo_root(cwd)
-    config = load_config(root)
-    log = find_active_log(root, config)
-    for message in log.warnings:
-        warn(message)
-    return GateRun(gate, root, config, run_context(), log, started)
+    return GateRun(gate, root, load_config(root), run_context(), started)
 
 
 _SEVERITY = {Status.SKIPPED: 0, Status.PASS: 1, Status.FAIL: 2, Status.ERROR: 3}
@@ -118,8 +148,7 @@ def merge_with_earlier_call(
     metrics = dict(record.metrics)
     for name in summed_metrics:
         metrics[name] = _number(earlier.metrics.get(name)) + _number(record.metrics.get(name))
-    return dataclasses.replace(
-        record,
+    return record._replace(
         status=status,
         summary=summarize(counts, files) + (notes(metrics) if notes else ""),
         counts=dict(counts),
@@ -172,15 +201,7 @@ def relative(root: Path, path: str | os.PathLike[str]) -> str:
 
 
 def _recording() -> ModuleType:
-    """The recording machinery (journal, lock, Markdown writer), imported on first use.
-
-    A gate whose tool runs in a subprocess calls `load_recording()` after starting it, so these imports
-    overlap the tool's run instead of adding to the gate's start-up.
-    """
+    """The recording machinery (journal, lock, Markdown writer), imported on first use (see `begin`)."""
     import hooks.lib.recording
 
     return hooks.lib.recording
-
-
-def load_recording() -> None:
-    _recording()

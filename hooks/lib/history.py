@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import collections
-import dataclasses
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib.documents import ActiveLog, inside_repo
 from hooks.lib.files import read_text
@@ -13,8 +13,7 @@ from hooks.lib.record import Record
 from hooks.lib.results_table import find_block
 
 
-@dataclasses.dataclass(frozen=True)
-class History:
+class History(NamedTuple):
     journal: Path
     records: int  # one per gate per run: superseded partial records are not counted
     pending: int

@@ -6,13 +6,12 @@ for real ones; only its block pass runs, which keeps a 1,000-line log at a few m
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hooks.lib.errors import GateError
 
@@ -39,21 +38,24 @@ _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[ivxlc]+[.)]|[a-z][.)])\s+",
 _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%B %d %Y")
 
 
-@dataclasses.dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     title: str
     line: int  # 0-based line of the heading itself
     end_line: int  # 0-based line where its section ends (next heading of the same or higher level)
 
-    @functools.cached_property
+    @property
     def words(self) -> tuple[str, ...]:
-        """The title's words, numbering, emoji and punctuation stripped (computed once per heading)."""
-        return tuple(normalize_heading(self.title).split())
+        """The title's words, numbering, emoji and punctuation stripped."""
+        return _title_words(self.title)
 
 
-@dataclasses.dataclass(frozen=True)
-class Outline:
+@functools.lru_cache(maxsize=4096)
+def _title_words(title: str) -> tuple[str, ...]:
+    return tuple(normalize_heading(title).split())
+
+
+class Outline(NamedTuple):
     """What the block parser saw: headings with their section spans, code lines and HTML blocks."""
 
     lines: tuple[str, ...]  # with their own line endings
@@ -65,14 +67,12 @@ class Outline:
         return sum(len(text) for text in self.lines[:line])
 
 
-@dataclasses.dataclass(frozen=True)
-class HeaderField:
+class HeaderField(NamedTuple):
     value: str
     line: int  # 1-based, for messages
 
 
-@dataclasses.dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     """The `**Field**: value` block (or YAML front matter) before the first `##` heading."""
 
     fields: dict[str, HeaderField]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
-import hashlib
 import json
 import os
+import types
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 FORMAT_VERSION = 1
+_NONE: Mapping[str, Any] = types.MappingProxyType({})
 
 
 class Status(str, enum.Enum):
@@ -25,29 +25,32 @@ class Status(str, enum.Enum):
         return {Status.PASS: 0, Status.SKIPPED: 0, Status.FAIL: 1, Status.ERROR: 2}[self]
 
 
-@dataclasses.dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     gate: str
     status: Status
     summary: str
     time: str  # UTC, ISO 8601 with a Z
     duration_s: float
+    id: str  # new_id() for a new record: a later call of the same run supersedes it by this
     files: int = 0
-    counts: Mapping[str, int] = dataclasses.field(default_factory=dict)
-    metrics: Mapping[str, float | str] = dataclasses.field(default_factory=dict)
+    counts: Mapping[str, int] = _NONE
+    metrics: Mapping[str, float | str] = _NONE
     threshold: str = ""
-    tools: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    tools: Mapping[str, str] = _NONE
     commit: str | None = None
     branch: str | None = None
     fingerprint: str = ""
     stage: str = "cli"
     run_id: str = ""
-    id: str = dataclasses.field(default_factory=lambda: os.urandom(8).hex())
     supersedes: str | None = None  # a later call of the same run replaced this record's verdict
 
     @property
     def short_commit(self) -> str:
         return self.commit[:7] if self.commit else "-"
+
+
+def new_id() -> str:
+    return os.urandom(8).hex()
 
 
 def utc_now() -> str:
@@ -56,6 +59,8 @@ def utc_now() -> str:
 
 def fingerprint(parts: Iterable[bytes | str]) -> str:
     """A short content hash of what a gate checked (file contents, staged blob ids)."""
+    import hashlib  # here, not at the top: loading OpenSSL costs ~4 ms a gate's start-up need not wait
+
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode() if isinstance(part, str) else part)
@@ -65,8 +70,9 @@ def fingerprint(parts: Iterable[bytes | str]) -> str:
 
 def as_dict(record: Record) -> dict[str, Any]:
     """The record as plain JSON-ready data (what `status --json` shows and the journal holds)."""
-    data = dataclasses.asdict(record)
-    data["status"] = record.status.value
+    data = record._asdict()
+    data.update(status=record.status.value, counts=dict(record.counts), metrics=dict(record.metrics))
+    data["tools"] = dict(record.tools)
     return data
 
 
@@ -79,9 +85,8 @@ def from_json(line: str | bytes) -> Record:
     data = json.loads(line)
     if not isinstance(data, dict) or data.pop("v", None) != FORMAT_VERSION:
         raise ValueError("not a platform-gates record")
-    names = {field.name for field in dataclasses.fields(Record)}
     try:
         data["status"] = Status(data["status"])
-        return Record(**{key: value for key, value in data.items() if key in names})
+        return Record(**{key: value for key, value in data.items() if key in Record._fields})
     except (KeyError, TypeError) as exc:
         raise ValueError(f"incomplete record: {exc}") from exc

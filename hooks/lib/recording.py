@@ -7,8 +7,8 @@ edits), so inside pre-commit a tracked log is never written: the record stays pe
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib import git
 from hooks.lib.config import Config
@@ -25,8 +25,7 @@ class LogNotWritten(GateError):
     """The record is safe in the journal, but the Markdown log could not be written (sync will retry)."""
 
 
-@dataclasses.dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     journal: Path
     log: str | None
     pending: bool  # the record waits in the journal for `platform-gates sync`

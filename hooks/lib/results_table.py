@@ -7,9 +7,9 @@ twice adds one row, and a record that supersedes another replaces that row in pl
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from hooks.lib.errors import GateError
 from hooks.lib.markdown import Outline, find_section, parse_outline
@@ -31,8 +31,7 @@ _RESULT = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     start: int  # offset of the begin marker line
     end: int  # offset just past the end marker line (and its line ending)
     rows: tuple[str, ...]  # the existing row lines, without line endings
@@ -41,8 +40,7 @@ class Block:
         return [match[1] for row in self.rows if (match := _ROW_ID.search(row))]
 
 
-@dataclasses.dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     text: str
     span: tuple[int, int]  # what this write inserted or replaced, in the new text
     added: int

@@ -7,7 +7,6 @@ otherwise the files changed against HEAD, filtered by each gate's `identify` tag
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import NamedTuple
 
 from identify import identify
 
@@ -25,8 +25,7 @@ from hooks.lib.git import run_git, split_z
 GATE_TIMEOUT_S = 3600
 
 
-@dataclasses.dataclass(frozen=True)
-class GateSpec:
+class GateSpec(NamedTuple):
     hook_id: str
     tags: frozenset[str] | None  # identify tags a file needs one of; None: the gate takes no file names
 
@@ -42,8 +41,7 @@ GATES = (
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class GateResult:
+class GateResult(NamedTuple):
     hook_id: str
     exit_code: int
     summary: str  # the gate's own summary line, or the reason it could not run

@@ -7,14 +7,13 @@ nothing here formats a PotentialSecret, a source line or an exception message fr
 from __future__ import annotations
 
 import concurrent.futures
-import dataclasses
 import hashlib
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from hooks.lib import secrets_prefilter
 from hooks.lib.errors import GateError
@@ -26,8 +25,7 @@ EXTRA_FILTER = "hooks.lib.secret_plugins.is_pinned_revision"
 FILES_PER_WORKER_MIN = 16
 
 
-@dataclasses.dataclass(frozen=True)
-class Secret:
+class Secret(NamedTuple):
     path: str
     line: int
     type: str
@@ -38,8 +36,7 @@ class Secret:
         return self.hash[:8]
 
 
-@dataclasses.dataclass(frozen=True)
-class Engine:
+class Engine(NamedTuple):
     """What decides the findings: detect-secrets' version, the plugin and filter settings, the baseline."""
 
     settings: Mapping[str, Any]  # detect-secrets' own settings JSON (plugins_used, filters_used)
