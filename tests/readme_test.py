@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import tomllib
 import yaml
@@ -16,11 +17,13 @@ def test_every_hook_id_has_its_own_readme_section() -> None:
         assert f"### `{hook['id']}`" in README, f"README has no section for {hook['id']}"
 
 
-def test_every_hook_entry_is_a_console_script() -> None:
+def test_every_hook_entry_is_a_console_script_that_runs_its_own_gate() -> None:
     manifest = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
     scripts = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["scripts"]
     for hook in manifest:
-        assert re.fullmatch(r"hooks\.\w+:main", scripts[hook["entry"]])
+        assert re.fullmatch(r"hooks\.scripts:\w+", scripts[hook["entry"]])
+        usage = subprocess.run([hook["entry"], "--help"], capture_output=True, text=True, check=True).stdout
+        assert usage.startswith(f"usage: {hook['entry']} "), usage
 
 
 def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one() -> None:
