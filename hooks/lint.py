@@ -136,17 +136,16 @@ def lint(
             "--",
             *files,
         ]
-    processes = {
-        name: subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        for name, command in commands.items()
-    }
+    processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
+        for name, command in commands.items():
+            processes[name] = _start(name, command, root)
         checked = content_fingerprint(root, files)
         meanwhile()
         outputs = {name: _finish(name, process) for name, process in processes.items()}
     finally:
         for process in processes.values():
-            if process.poll() is None:  # a GateError before ruff was done: it must not outlive the gate
+            if process.poll() is None:  # an error before ruff was done: it must not outlive the gate
                 process.kill()
                 process.wait()
     findings = [_finding(root, item) for item in _json_lines(outputs["check"])]
@@ -157,6 +156,13 @@ def lint(
         ]
     version = ruff.version or outputs["version"].decode().split()[-1]
     return LintResult(sorted(findings, key=lambda f: (f.path, f.line, f.col, f.code)), version, checked)
+
+
+def _start(name: str, command: list[str], root: Path) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:  # not executable, not a program for this machine, out of processes...
+        raise GateError(f"cannot run ruff {name} ({command[0]}): {exc.strerror or exc}") from exc
 
 
 def _finish(name: str, process: subprocess.Popen[bytes]) -> bytes:

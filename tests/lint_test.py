@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lint import main, ruff_reason
+from hooks.lib.errors import GateError
+from hooks.lint import LintSettings, Ruff, main, ruff_reason
+from hooks.lint import lint as lint_files
 from tests.util import add_platform_mode, commit, run_cli, write
 
 CLEAN = 'def greet(name: str) -> str:\n    return f"hello {name}"\n'
@@ -128,6 +130,14 @@ def test_a_bad_log_setting_is_exit_2_in_one_line_with_or_without_files(
     code, lines = lint(capsys, *files)
     assert code == 2
     assert lines == ["platform-lint: ERROR - PLATFORM_GATES_LOG names a log that does not exist: nope.md"]
+
+
+def test_a_ruff_that_cannot_run_is_a_one_line_gate_error(project: Path) -> None:
+    write(project / "good.py", CLEAN)
+    fake = write(project / "ruff", "not a program\n")  # not executable
+    with pytest.raises(GateError) as info:
+        lint_files(project, ["good.py"], LintSettings(), Ruff(str(fake), "0.0.0"))
+    assert str(info.value) == f"cannot run ruff check ({fake}): Permission denied"
 
 
 def test_a_broken_ruff_config_is_exit_2_with_ruffs_reason(

@@ -26,6 +26,9 @@ class Status(str, enum.Enum):
 
 
 class Record(NamedTuple):
+    """One gate's verdict. `as_dict` and `to_json` are its serialisation: the mapping fields may hold
+    read-only mapping proxies, which json cannot write as they are."""
+
     gate: str
     status: Status
     summary: str
