@@ -17,7 +17,6 @@ from hooks.lib.errors import GateError
 
 if TYPE_CHECKING:  # markdown-it is imported when a document is parsed, not when a gate starts
     from markdown_it import MarkdownIt
-    from markdown_it.token import Token
 
 REQUIRED_SECTIONS = (
     "Implementation Log",
@@ -258,8 +257,3 @@ def link_targets(value: str) -> list[str]:
             if child.type == "link_open" and "href" in child.attrs
         )
     return targets
-
-
-def tokens_of(text: str) -> list[Token]:
-    """Block tokens, for callers that need more than the outline (checkbox items, say)."""
-    return _block_parser().parse(text)
