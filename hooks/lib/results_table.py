@@ -13,10 +13,9 @@ from typing import NamedTuple
 
 from hooks.lib.errors import GateError
 from hooks.lib.markdown import Outline, find_section, parse_outline
+from hooks.lib.quality_block import BEGIN, END
 from hooks.lib.record import Record, Status
 
-BEGIN = "<!-- platform-gates:results:begin -->"
-END = "<!-- platform-gates:results:end -->"
 SECTION = "Quality Report"
 HEADER = (
     "| Time (UTC) | Gate | Result | Metric | Threshold | Tool | Commit |",
