@@ -18,11 +18,13 @@ from hooks.lib.arguments import Parser
 from hooks.lib.config import load_config
 from hooks.lib.documents import PLATFORM_DIR, find_active_log, plan_of
 from hooks.lib.errors import GateError
+from hooks.lib.gates import GATES, INSTALL_HOOK_TYPES, SYNC_HOOK
 from hooks.lib.history import read_history
 from hooks.lib.output import warn
 from hooks.lib.record import Record, Status, as_dict, fingerprint
 from hooks.lib.recording import sync
-from hooks.lib.report import quality_report
+from hooks.lib.report import quality_report, run_history
+from hooks.lib.state import SYNC_NOTES, state_dir
 
 PROG = "platform-gates"
 GATE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -31,12 +33,19 @@ BASELINE_DIR = ".platform-gates"
 PRE_COMMIT_SNIPPET = """\
 Add to .pre-commit-config.yaml:
 
+default_install_hook_types: [{hook_types}]
 repos:
   - repo: https://github.com/platform-gates/platform-gates
     rev: v0.1.0
     hooks:
 {hooks}
-Then: pre-commit install"""
+Then: pre-commit install
+      git config rebase.autoStash true
+
+After each commit, {sync} writes the gates' results into the execution log in the working
+tree, and your next commit carries them. Until then the log shows as modified: `git rebase`, `git pull
+--rebase` and a checkout of a branch whose log differs need it committed or stashed first, which
+`rebase.autoStash` does for rebases."""
 
 
 def _gate_name(value: str) -> str:
@@ -59,8 +68,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     root = git.repo_root()
     for created in scaffold.init(root):
         print(f"created {created}")
-    hooks = "".join(f"      - id: {spec.hook_id}\n" for spec in runner.GATES)
-    print(PRE_COMMIT_SNIPPET.format(hooks=hooks))
+    hook_ids = [gate.hook_id for gate in GATES] + [SYNC_HOOK]
+    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in hook_ids)
+    print(PRE_COMMIT_SNIPPET.format(hook_types=", ".join(INSTALL_HOOK_TYPES), hooks=hooks, sync=SYNC_HOOK))
     return 0
 
 
@@ -81,6 +91,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     plan = plan_of(root, log.path) if log.path else None
     if history.skipped_lines:
         warn(f"{history.skipped_lines} unreadable journal line(s) skipped (a writer was interrupted)")
+    notes = state_dir(root) / SYNC_NOTES
+    last_write = notes.read_text().strip() if notes.is_file() else None
     if args.json:
         report = {
             "active_log": log.rel,
@@ -91,6 +103,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "records": history.records,
             "pending": history.pending,
             "latest": {name: as_dict(record) for name, record in sorted(history.latest.items())},
+            "last_write": last_write,
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
@@ -100,6 +113,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"journal: {journal}: {history.records} records, {history.pending} pending")
     for name, record in sorted(history.latest.items()):
         print(f"  {name:<24} {record.status.value:<8} {record.time}  {record.summary}")
+    if history.pending:
+        print(
+            f"{history.pending} pending: {SYNC_HOOK} writes them after the next commit "
+            "(`platform-gates sync` now); the log then shows as modified until a commit carries it"
+        )
+    if last_write:
+        print(f"last write after a commit: {last_write}")
     return 0
 
 
@@ -189,8 +209,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     root = git.repo_root()
-    log = find_active_log(root, load_config(root))
-    markdown = quality_report(log.rel, read_history(root, log))
+    config = load_config(root)
+    log = find_active_log(root, config)
+    markdown = run_history(root, log) if args.history else quality_report(root, log, config)
     print(markdown, end="")
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if args.github_summary or summary_file:
@@ -244,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also append it to $GITHUB_STEP_SUMMARY (automatic there)",
     )
+    sub.add_argument("--history", action="store_true", help="every recorded run, refused attempts included")
     sub.set_defaults(func=cmd_report)
 
     sub = commands.add_parser("baseline", help="write a gate's baseline of the findings present now")

@@ -49,3 +49,7 @@ def log_freshness() -> int:
 
 def traceability() -> int:
     return _run("hooks.traceability")
+
+
+def log_sync() -> int:
+    return _run("hooks.log_sync")

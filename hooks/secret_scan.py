@@ -17,10 +17,10 @@ from hooks.lib import gate
 from hooks.lib.arguments import Parser
 from hooks.lib.changes import ChangeSet, added_lines, changed_files
 from hooks.lib.errors import GateError
-from hooks.lib.journal import state_dir
 from hooks.lib.output import counts_text, plural, print_finding, size_text
 from hooks.lib.record import Status, fingerprint
 from hooks.lib.secrets_engine import Secret, load_engine, scan_files
+from hooks.lib.state import state_dir
 
 GATE = "platform-secrets"
 BINARY_PROBE_BYTES = 8192

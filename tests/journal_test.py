@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.journal import Journal, journal_name, state_dir
+from hooks.lib.journal import Journal, journal_name
 from hooks.lib.record import Record, Status, from_json, new_id, to_json
 from hooks.lib.results_table import find_block
+from hooks.lib.state import state_dir
 from tests.util import add_platform_mode, git, run_cli
 
 LOG_REL = ".platform-mode/execution/execution001.execution.md"

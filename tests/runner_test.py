@@ -4,22 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from hooks.lib.output import github_annotation
-from hooks.lib.runner import GATES, candidate_files, files_for, select_gates
+from hooks.lib.runner import candidate_files, files_for, select_gates
 from tests.util import PROJECT, add_platform_mode, commit, run_cli, write
-
-
-def test_gate_table_mirrors_the_manifest() -> None:
-    manifest = {hook["id"]: hook for hook in yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())}
-    assert [spec.hook_id for spec in GATES] == list(manifest)
-    for spec in GATES:
-        hook = manifest[spec.hook_id]
-        takes_files = hook.get("pass_filenames", True)
-        assert (spec.tags is not None) is takes_files
-        if takes_files:
-            assert spec.tags == frozenset(hook.get("types_or") or hook.get("types"))
 
 
 def test_gates_are_named_by_id_or_short_name() -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from hooks.lib.errors import GateError
+from hooks.lib.gates import TABLES
 
 PYPROJECT = "pyproject.toml"
 OWN_FILE = ".platform-gates.toml"
-GATE_TABLES = ("lint", "security", "secrets", "coverage", "log-freshness", "traceability")
 
 SettingsT = TypeVar("SettingsT")
 
@@ -28,6 +28,7 @@ class CoreSettings(NamedTuple):
 
     log: str | None = None
     section_aliases: Mapping[str, Sequence[str]] = types.MappingProxyType({})
+    history: int = 0  # the Quality Report keeps the newest N commits of history (0: all)
 
 
 class Config(NamedTuple):
@@ -37,7 +38,7 @@ class Config(NamedTuple):
     source: str | None
 
     def core(self) -> CoreSettings:
-        top = {key: value for key, value in self.table.items() if key not in GATE_TABLES}
+        top = {key: value for key, value in self.table.items() if key not in TABLES}
         return _build(CoreSettings, top, "tool.platform-gates", self.source)
 
     def gate(self, name: str, schema: type[SettingsT]) -> SettingsT:

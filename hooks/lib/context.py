@@ -14,10 +14,16 @@ class RunContext(NamedTuple):
     from_ref: str | None
     to_ref: str | None
     run_id: str  # shared by every call of one hook within one pre-commit run
+    index_file: str | None = None  # GIT_INDEX_FILE: git sets it for the hooks of `git commit`
 
     @property
     def is_ci(self) -> bool:
         return bool(os.environ.get("CI"))
+
+    @property
+    def in_commit(self) -> bool:
+        """Run by `git commit`: the staged tree is judged, and the commit made of it gets the record."""
+        return self.in_pre_commit and self.stage == "pre-commit" and self.index_file is not None
 
 
 def run_context(environ: Mapping[str, str] = os.environ) -> RunContext:
@@ -30,6 +36,7 @@ def run_context(environ: Mapping[str, str] = os.environ) -> RunContext:
         from_ref=from_ref,
         to_ref=to_ref,
         run_id=_run_id() if in_pre_commit else os.urandom(16).hex(),
+        index_file=environ.get("GIT_INDEX_FILE") or None,
     )
 
 

@@ -52,9 +52,29 @@ class GateRun:
         """(HEAD commit, branch) for the record, asked of git once."""
         return git.head(self.root)
 
+    @functools.cached_property
+    def judged(self) -> tuple[str | None, str, bool]:
+        """(commit, staged tree, dirty): what the record names as judged.
+
+        Under `git commit` the commit does not exist yet: the record keeps the staged tree, and the commit
+        made of that tree gets it after the fact. Elsewhere it is the pushed tip or HEAD, marked dirty when
+        the tracked files differ from it (the active log aside: we write it).
+        """
+        if self.context.in_commit and self.context.index_file:
+            try:
+                return None, git.staged_tree(self.root, self.context.index_file), False
+            except GateError as exc:  # then it is what it also is: a run on files that differ from HEAD
+                warn(f"{exc}; the record names HEAD")
+                return self.head[0], "", True
+        if self.context.to_ref:
+            return self.context.to_ref, "", False
+        commit = self.head[0]
+        return commit, "", commit is not None and git.worktree_differs(self.root, self.log.rel)
+
     def prepare_recording(self) -> None:
-        """Find the active log and HEAD, and import the recorder: what a gate does while its tool works."""
-        _ = self.log, self.head
+        """Find the active log, HEAD and what is judged, and import the recorder: what a gate does while
+        its tool works."""
+        _ = self.log, self.head, self.judged
         _recording()
 
     def record(
@@ -68,8 +88,9 @@ class GateRun:
         threshold: str = "",
         tools: Mapping[str, str] | None = None,
         fingerprint: str = "",
+        action: str = "",
     ) -> Record:
-        commit, branch = self.head
+        commit, tree, dirty = self.judged
         return Record(
             gate=self.gate,
             status=status,
@@ -83,10 +104,13 @@ class GateRun:
             threshold=threshold,
             tools=dict(tools or {}),
             commit=commit,
-            branch=branch,
+            branch=self.head[1],
             fingerprint=fingerprint,
             stage=self.context.stage,
             run_id=self.context.run_id,
+            tree=tree,
+            dirty=dirty,
+            action=action,
         )
 
 

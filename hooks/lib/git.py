@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib.errors import GateError
 
 GIT_TIMEOUT_S = 60
 
 
-def run_git(*args: str, cwd: Path | None = None) -> str:
+# git status and friends refresh the index when they may; a hook must never write it.
+_ENVIRONMENT = {"GIT_OPTIONAL_LOCKS": "0"}
+
+
+def run_git(
+    *args: str, cwd: Path | None = None, env: Mapping[str, str] | None = None, stdin: str | None = None
+) -> str:
     """Run git and return its stdout; any failure becomes a one-line GateError."""
     try:
         result = subprocess.run(
@@ -19,6 +28,8 @@ def run_git(*args: str, cwd: Path | None = None) -> str:
             capture_output=True,
             check=False,
             timeout=GIT_TIMEOUT_S,
+            env={**os.environ, **_ENVIRONMENT, **(env or {})},
+            input=stdin.encode() if stdin is not None else None,
         )
     except FileNotFoundError as exc:
         raise GateError("git is not installed or not on PATH") from exc
@@ -79,3 +90,86 @@ def is_tracked(root: Path, path: Path) -> bool:
 def index_fingerprint_source(root: Path) -> str:
     """The staged blob ids of every path: what "the checked content" is for a whole-tree command."""
     return run_git("ls-files", "-z", "--stage", cwd=root)
+
+
+def staged_tree(root: Path, index_file: str) -> str:
+    """The tree `git commit` is about to record: written from a copy of its index, never the index."""
+    from hooks.lib.state import state_dir
+
+    copy = state_dir(root) / f"index.{os.getpid()}"
+    try:
+        copy.write_bytes((root / index_file).read_bytes())
+        return run_git("write-tree", cwd=root, env={"GIT_INDEX_FILE": str(copy)}).strip()
+    except OSError as exc:
+        raise GateError(f"cannot read the index being committed: {exc.strerror or exc}") from exc
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def worktree_differs(root: Path, exclude: str | None = None) -> bool:
+    """Whether any tracked file differs from HEAD (the active log, which we write, aside)."""
+    pathspec = [".", f":(exclude,literal){exclude}"] if exclude else []
+    return bool(run_git("diff", "--no-ext-diff", "--name-only", "-z", "HEAD", "--", *pathspec, cwd=root))
+
+
+class Commit(NamedTuple):
+    id: str
+    tree: str
+    time: int  # the committer's, unix
+    author_time: int  # kept by a rebase or an amend, as the subject is: they recognise a rewritten commit
+    subject: str
+
+
+def recent_commits(root: Path, count: int = 200, start: str = "HEAD") -> list[Commit]:
+    """The newest `count` commits reachable from `start`, newest first; [] before the first commit."""
+    return _commits(root, "-n", str(count), start)
+
+
+def commits_named(root: Path, ids: Sequence[str]) -> list[Commit]:
+    """The commits with these (abbreviated) ids that this repository has, in any order."""
+    known = [
+        line.split()[0]
+        for line in run_git(
+            "cat-file", "--batch-check", cwd=root, stdin="".join(f"{i}^{{commit}}\n" for i in ids)
+        ).splitlines()
+        if line.endswith(tuple("0123456789")) and " commit " in line
+    ]
+    return _commits(root, "--no-walk=unsorted", *known) if known else []
+
+
+def _commits(root: Path, *args: str) -> list[Commit]:
+    try:
+        output = run_git("log", "--format=%H%x1f%T%x1f%ct%x1f%at%x1f%s", *args, "--", cwd=root)
+    except GateError:
+        return []
+    commits = []
+    for line in output.splitlines():
+        commit, tree, time, author_time, subject = line.split("\x1f", 4)
+        commits.append(Commit(commit, tree, int(time), int(author_time), subject))
+    return commits
+
+
+def is_ancestor(root: Path, commit: str, of: str = "HEAD") -> bool:
+    try:
+        run_git("merge-base", "--is-ancestor", commit, of, cwd=root)
+    except GateError:
+        return False
+    return True
+
+
+# What git leaves in its directory while an operation that replays or combines commits is under way.
+_OPERATIONS = {
+    "rebase-merge": "rebase",
+    "rebase-apply": "rebase or am",
+    "MERGE_HEAD": "merge",
+    "CHERRY_PICK_HEAD": "cherry-pick",
+    "REVERT_HEAD": "revert",
+    "BISECT_LOG": "bisect",
+    "sequencer": "cherry-pick or revert",
+}
+
+
+def operation_in_progress(root: Path) -> str | None:
+    """The name of the rebase, merge, cherry-pick, revert, am or bisect under way, or None."""
+    git_dir = Path(run_git("rev-parse", "--absolute-git-dir", cwd=root).strip())
+    return next((name for entry, name in _OPERATIONS.items() if (git_dir / entry).exists()), None)

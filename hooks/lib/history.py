@@ -6,11 +6,9 @@ import collections
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib.documents import ActiveLog, inside_repo
-from hooks.lib.files import read_text
+from hooks.lib.documents import ActiveLog
 from hooks.lib.journal import Journal
 from hooks.lib.record import Record
-from hooks.lib.results_table import find_block
 
 
 class History(NamedTuple):
@@ -27,10 +25,6 @@ TREND_GATE = "platform-coverage"
 
 def read_history(root: Path, log: ActiveLog, trend_size: int = 10) -> History:
     journal = Journal(root, log.rel)
-    present: set[str] = set()
-    if log.path is not None:
-        block = find_block(read_text(inside_repo(root, log.path), log.rel or log.path.name))
-        present = set(block.row_ids()) if block else set()
     synced = journal.synced_offset() if log.path is not None else None
     total = 0
     pending: list[str] = []
@@ -44,7 +38,7 @@ def read_history(root: Path, log: ActiveLog, trend_size: int = 10) -> History:
         if record.supersedes:
             superseded.add(record.supersedes)
         latest[record.gate] = record
-        if synced is not None and offset > synced and record.id not in present:
+        if synced is not None and offset > synced:
             pending.append(record.id)
     waiting = sum(1 for record_id in pending if record_id not in superseded)  # a superseded one needs no row
     return History(journal.path, total - len(superseded), waiting, latest, journal.skipped_lines, list(trend))

@@ -19,21 +19,11 @@ from hooks.lib.errors import GateError
 from hooks.lib.files import fsync_directory, replace_atomically, write_all
 from hooks.lib.locking import FileLock, LockTimeout
 from hooks.lib.record import Record, from_json, to_json
+from hooks.lib.state import STATE_DIR, state_dir
 
-STATE_DIR = ".platform-gates/state"
 NO_LOG_JOURNAL = "no-active-log"
 LOCK_TIMEOUT_S = 120
 _READ_CHUNK = 1 << 16
-
-
-def state_dir(root: Path) -> Path:
-    """`<repo>/.platform-gates/state`, created on first use with a `.gitignore` of `*` (as .pytest_cache)."""
-    directory = root / STATE_DIR
-    ignore = directory / ".gitignore"
-    if not ignore.exists():
-        directory.mkdir(parents=True, exist_ok=True)
-        ignore.write_text("# created by platform-gates: its state is never committed\n*\n")
-    return directory
 
 
 def journal_name(log_rel: str | None) -> str:

@@ -26,6 +26,12 @@ REQUIRED_SECTIONS = (
     "Deployment Package",
     "Lessons Learned",
 )
+# What real logs call the execute phase's outputs (reference/platform-mode-files.md §3.1).
+SECTION_SYNONYMS = {
+    "Quality Report": ("Quality Assurance", "Quality Status"),
+    "Validation Report": ("Validation and Verification", "Implementation Validation"),
+    "Deployment Package": ("Readiness Assessment", "Deployment Readiness"),
+}
 OPEN_STATUSES = ("INITIATED", "IN PROGRESS", "BLOCKED", "READY TO START", "WAITING", "PENDING")
 TERMINAL_STATUSES = ("COMPLETE", "COMPLETED", "CLOSED", "SUPERSEDED", "ABANDONED")
 
@@ -148,8 +154,12 @@ def _strip_symbols(title: str) -> str:
 
 
 def heading_matches(title: str, section: str, aliases: Iterable[str] = ()) -> bool:
-    """The heading holds the section's words (or an alias's) in order, case-insensitively."""
-    return _matches_words(tuple(normalize_heading(title).split()), (section, *aliases))
+    """The heading holds the section's words (or a synonym's, or an alias's) in order, case-insensitively."""
+    return _matches_words(tuple(normalize_heading(title).split()), _names(section, aliases))
+
+
+def _names(section: str, aliases: Iterable[str]) -> tuple[str, ...]:
+    return (section, *SECTION_SYNONYMS.get(section, ()), *aliases)
 
 
 @functools.lru_cache(maxsize=256)
@@ -167,7 +177,7 @@ def _in_order(needles: Sequence[str], haystack: Sequence[str]) -> bool:
 
 
 def find_section(outline: Outline, section: str, aliases: Iterable[str] = ()) -> Heading | None:
-    names = (section, *aliases)
+    names = _names(section, aliases)
     return next((h for h in outline.headings if _matches_words(h.words, names)), None)
 
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from hooks.lib import markdown
 from hooks.lib.files import replace_atomically
-from hooks.lib.journal import STATE_DIR, state_dir
 from hooks.lib.markdown import Heading, Outline, parse_outline, split_lines
+from hooks.lib.state import STATE_DIR, state_dir
 
 CACHE_FILE = "outlines.json"
 

@@ -46,10 +46,18 @@ class Record(NamedTuple):
     stage: str = "cli"
     run_id: str = ""
     supersedes: str | None = None  # a later call of the same run replaced this record's verdict
+    tree: str = ""  # under `git commit`: the staged tree judged; the commit made of it gets the record
+    dirty: bool = False  # outside a commit: the files judged differ from `commit`
+    action: str = ""  # on a failure, the one thing to do (a command or the file to fix)
 
     @property
     def short_commit(self) -> str:
         return self.commit[:7] if self.commit else "-"
+
+    @property
+    def is_attempt(self) -> bool:
+        """Recorded under `git commit`: it belongs to the commit made of its tree, if one ever is."""
+        return self.commit is None and bool(self.tree)
 
 
 def new_id() -> str:

@@ -1,16 +1,21 @@
-"""Where a record goes: always the journal; the Markdown log too whenever that is safe.
+"""Where a record goes: always the journal; into the Markdown log when that is safe, else after the commit.
 
-pre-commit fails a hook that changes a tracked file (and rolls its writes back when the user has unstaged
-edits), so inside pre-commit a tracked log is never written: the record stays pending in the journal until
-`platform-gates sync`, or the next gate run outside pre-commit, writes it.
+A record made under `git commit` belongs to a commit that does not exist yet, and pre-commit fails a hook
+that changes a tracked file: both wait in the journal until `platform-log-sync` writes them after the
+commit (or `platform-gates sync` does). Writing places each record at the commit it judged, carries the
+rows of rewritten commits to their new ids, and leaves attempts that never became a commit in the journal.
 """
 
 from __future__ import annotations
 
+import calendar
+import os
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib import git
+from hooks.lib import git, quality_block
 from hooks.lib.config import Config
 from hooks.lib.context import RunContext
 from hooks.lib.documents import ActiveLog, inside_repo
@@ -18,7 +23,8 @@ from hooks.lib.errors import GateError
 from hooks.lib.files import read_text, replace_atomically
 from hooks.lib.journal import Journal
 from hooks.lib.record import Record
-from hooks.lib.results_table import SECTION, write_records
+
+_CHECKED_ROWS = 50  # rows of the history checked for rewritten commits: rewrites touch recent ones
 
 
 class LogNotWritten(GateError):
@@ -28,17 +34,19 @@ class LogNotWritten(GateError):
 class Outcome(NamedTuple):
     journal: Path
     log: str | None
-    pending: bool  # the record waits in the journal for `platform-gates sync`
-    written: int  # rows this call added to the Markdown log
+    waits_for: str  # "": written; "commit": written after the commit; "sync": a tracked log under a hook
+    written: int  # records this call placed in the Markdown log
 
     def describe(self) -> str:
         """The tail of a gate's summary line: where its record went."""
         if self.log is None:
             return "no active log; recorded in the journal only"
-        if self.pending:
+        if self.waits_for == "commit":
+            return f"recorded; {self.log} gets it after the commit (platform-log-sync)"
+        if self.waits_for == "sync":
             return (
-                f"recorded in the journal, pending for {self.log} "
-                "(a tracked log is not written during a hook: run `platform-gates sync`)"
+                f"recorded; pending for {self.log} (tracked: `pre-commit run platform-log-sync "
+                "--hook-stage manual` writes it)"
             )
         return f"recorded in {self.log}"
 
@@ -48,16 +56,18 @@ def record_result(root: Path, record: Record, log: ActiveLog, context: RunContex
     with journal.locked():
         journal.append(record)
         if log.path is None or log.rel is None:
-            return Outcome(journal.path, None, False, 0)
+            return Outcome(journal.path, None, "", 0)
         target = inside_repo(root, log.path)
+        if context.in_commit:
+            return Outcome(journal.path, log.rel, "commit", 0)
         if context.in_pre_commit and git.is_tracked(root, target):
-            return Outcome(journal.path, log.rel, True, 0)
+            return Outcome(journal.path, log.rel, "sync", 0)
         try:
-            written = _sync_locked(journal, target, log.rel, config)
+            written = _sync_locked(root, journal, target, log.rel, config)
         except (GateError, OSError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise LogNotWritten(f"recorded in the journal but NOT in {log.rel}: {reason}") from exc
-        return Outcome(journal.path, log.rel, False, written)
+        return Outcome(journal.path, log.rel, "", written)
 
 
 def sync(root: Path, log: ActiveLog, config: Config) -> Outcome:
@@ -67,21 +77,100 @@ def sync(root: Path, log: ActiveLog, config: Config) -> Outcome:
     journal = Journal(root, log.rel)
     target = inside_repo(root, log.path)
     with journal.locked():
-        written = _sync_locked(journal, target, log.rel, config)
-    return Outcome(journal.path, log.rel, False, written)
+        written = _sync_locked(root, journal, target, log.rel, config)
+    return Outcome(journal.path, log.rel, "", written)
 
 
-def _sync_locked(journal: Journal, target: Path, rel: str, config: Config) -> int:
-    pending = list(journal.records(journal.synced_offset()))
-    if not pending:
+class Placement(NamedTuple):
+    placed: list[quality_block.Placed]
+    resolved: int  # journal offset up to which every record is placed or known never to be a commit's
+
+
+def place_records(
+    pending: Sequence[tuple[int, Record]], commits: Sequence[git.Commit], start: int
+) -> Placement:
+    """Each pending record at the commit it judged. An attempt (a record made under `git commit`) goes to
+    the newest commit made of its tree; one older than HEAD that matches none was refused or aborted and is
+    left out; a newer one may be a commit under way, and it and what follows stay pending."""
+    by_tree: dict[str, str] = {}
+    for commit in commits:
+        by_tree.setdefault(commit.tree, commit.id)
+    head_time = commits[0].time if commits else 0
+    placed: list[quality_block.Placed] = []
+    resolved, waiting = start, False
+    for offset, record in pending:
+        if record.is_attempt:
+            made = by_tree.get(record.tree)
+            if made is None:
+                waiting = waiting or _epoch(record.time) > head_time
+            else:
+                placed.append(quality_block.Placed(made[:7], record))
+        elif record.commit:
+            placed.append(quality_block.Placed(record.short_commit + ("+" if record.dirty else ""), record))
+        if not waiting:
+            resolved = offset
+    return Placement(placed, resolved)
+
+
+def _epoch(utc: str) -> int:
+    return calendar.timegm(time.strptime(utc, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+def rewritten_commits(
+    root: Path, state: quality_block.QualityStatus, commits: Sequence[git.Commit]
+) -> dict[str, str | None]:
+    """Commits the block names that a rebase, an amend or a reset replaced: old short id → the new one
+    (the commit now on HEAD's line with the same author time and subject), or None when there is none.
+    Commits this clone does not have (a shallow checkout, another clone's) are not judged."""
+    recent = {commit.id[:7] for commit in commits}
+    named = {row.commit.rstrip("+") for row in state.history[:_CHECKED_ROWS]}
+    named |= {cells[5].split()[0].rstrip("+") for cells in state.status.values() if len(cells) > 5}
+    unknown = sorted(name for name in named - recent if len(name) >= 4 and name != "-")
+    if not unknown:
+        return {}
+    successor = {(c.author_time, c.subject): c.id[:7] for c in reversed(commits)}
+    rewritten: dict[str, str | None] = {}
+    for commit in git.commits_named(root, unknown):
+        if not git.is_ancestor(root, commit.id):
+            rewritten[commit.id[:7]] = successor.get((commit.author_time, commit.subject))
+    return rewritten
+
+
+def updated_status(
+    root: Path, journal: Journal, text: str, config: Config, start: int
+) -> tuple[quality_block.QualityStatus, Placement]:
+    """What the block in `text` becomes with the journal's records from byte `start` placed in it."""
+    commits = git.recent_commits(root)
+    placement = place_records(list(journal.records(start)), commits, start)
+    block = quality_block.find_block(text)
+    state = block.state if block else quality_block.empty()
+    state = quality_block.relabel(state, rewritten_commits(root, state, commits))
+    state = quality_block.place(state, placement.placed)
+    return quality_block.keep_newest(state, config.core().history), placement
+
+
+def _sync_locked(root: Path, journal: Journal, target: Path, rel: str, config: Config) -> int:
+    start = journal.synced_offset()
+    if next(journal.records(start), None) is None:
         return 0
     text = read_text(target, rel)
-    aliases = config.core().section_aliases.get(SECTION, [])
+    aliases = config.core().section_aliases.get(quality_block.SECTION, [])
     try:
-        written = write_records(text, [record for _, record in pending], aliases)
+        state, placement = updated_status(root, journal, text, config, start)
+        when = placement.placed[-1].record.time if placement.placed else ""
+        new = quality_block.write_block(text, state, when, aliases)
     except GateError as exc:
         raise GateError(f"{rel}: {exc}") from exc
-    if written.text != text:
-        replace_atomically(target, written.text.encode("utf-8"), scratch=journal.directory)
-    journal.set_synced_offset(pending[-1][0])
-    return written.added
+    if new != text:
+        _replace_keeping_mtime(root, target, new, journal.directory)
+    journal.set_synced_offset(placement.resolved)
+    return len(placement.placed)
+
+
+def _replace_keeping_mtime(root: Path, target: Path, text: str, scratch: Path) -> None:
+    """Replace the log; an untracked one keeps its modification time, which says when the user last
+    wrote it (log-freshness reads it: our rows must not look like an update)."""
+    before = target.stat()
+    replace_atomically(target, text.encode("utf-8"), scratch=scratch)
+    if not git.is_tracked(root, target):
+        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))

@@ -1,57 +1,57 @@
-"""`platform-gates report`: the Quality Report as Markdown, for people and for a CI job summary."""
+"""`platform-gates report`: the Quality Report as the log shows it (the same renderer), with what is still
+pending placed; `--history` lists every recorded run, refused commit attempts included."""
 
 from __future__ import annotations
 
-from hooks.lib.history import History
-from hooks.lib.record import Record
-from hooks.lib.results_table import render_result
+from pathlib import Path
 
-COVERAGE_METRICS = ("total", "coverage", "total_percent")
+from hooks.lib import git, quality_block
+from hooks.lib.config import Config
+from hooks.lib.documents import ActiveLog, inside_repo
+from hooks.lib.files import read_text
+from hooks.lib.journal import Journal
+from hooks.lib.recording import updated_status
 
 
-def quality_report(log_rel: str | None, history: History) -> str:
-    lines = [f"## Quality Report: {log_rel or 'no active execution log'}", ""]
-    if not history.latest:
-        lines += ["No gate has recorded a result yet.", ""]
-    else:
-        lines += ["| Gate | Result | Summary | When (UTC) | Commit |", "| --- | --- | --- | --- | --- |"]
-        for gate, record in sorted(history.latest.items()):
-            lines.append(
-                f"| {gate} | {render_result(record.status)} | {_cell(record.summary)} "
-                f"| {record.time.replace('T', ' ')} | {record.short_commit} |"
-            )
-        lines.append("")
-    trend = [(record, _coverage(record)) for record in history.trend]
-    points = [(record, value) for record, value in trend if value is not None]
-    if points:
-        lines += [
-            "### Coverage trend",
-            "",
-            "| When (UTC) | Commit | Coverage | Change |",
-            "| --- | --- | --- | --- |",
-        ]
-        previous: float | None = None
-        for record, value in points:
-            change = "" if previous is None else f"{value - previous:+.1f}"
-            lines.append(
-                f"| {record.time.replace('T', ' ')} | {record.short_commit} | {value:.1f}% | {change} |"
-            )
-            previous = value
-        lines.append("")
-    if history.pending:
-        advice = "run `platform-gates sync` and commit the log"
-        lines += [f"{history.pending} record(s) pending for `{log_rel}`: {advice}.", ""]
-    lines.append(f"{history.records} record(s) in the journal.")
+def quality_report(root: Path, log: ActiveLog, config: Config) -> str:
+    journal = Journal(root, log.rel)
+    text = read_text(inside_repo(root, log.path), log.rel or "") if log.path else ""
+    start = journal.synced_offset() if log.path else 0
+    state, placement = updated_status(root, journal, text, config, start)
+    when = placement.placed[-1].record.time if placement.placed else ""
+    title = f"## Quality Report: {log.rel or 'no active execution log'}\n\n"
+    return title + quality_block.render(state, when, markers=False)
+
+
+def run_history(root: Path, log: ActiveLog) -> str:
+    """Every run in the journal, oldest first, with the commit it judged or what became of the attempt."""
+    by_tree = {commit.tree: commit.id[:7] for commit in reversed(git.recent_commits(root, 1000))}
+    lines = [
+        f"## Every recorded run: {log.rel or 'no active execution log'}",
+        "",
+        "| Time (UTC) | Gate | Result | Summary | Judged | Stage |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    superseded = set()
+    records = [record for _, record in Journal(root, log.rel).records()]
+    for record in records:
+        if record.supersedes:
+            superseded.add(record.supersedes)
+    for record in records:
+        if record.id in superseded:
+            continue
+        if record.is_attempt:
+            made = by_tree.get(record.tree)
+            judged = f"{made} (commit)" if made else "attempt, never committed"
+        else:
+            judged = record.short_commit + ("+" if record.dirty else "")
+        cells = (
+            record.time.replace("T", " "),
+            record.gate,
+            f"{quality_block.SYMBOL[record.status]} {record.status.value}",
+            record.summary,
+            judged,
+            record.stage,
+        )
+        lines.append("| " + " | ".join(quality_block.escape_cell(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"
-
-
-def _coverage(record: Record) -> float | None:
-    for key in COVERAGE_METRICS:
-        value = record.metrics.get(key)
-        if isinstance(value, (int, float)):
-            return float(value)
-    return None
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")

@@ -20,25 +20,10 @@ from typing import NamedTuple
 from identify import identify
 
 from hooks.lib.errors import GateError
+from hooks.lib.gates import GATES, Gate, by_name
 from hooks.lib.git import run_git, split_z
 
 GATE_TIMEOUT_S = 3600
-
-
-class GateSpec(NamedTuple):
-    hook_id: str
-    tags: frozenset[str] | None  # identify tags a file needs one of; None: the gate takes no file names
-
-
-# Mirrors .pre-commit-hooks.yaml (a test keeps the two in step).
-GATES = (
-    GateSpec("platform-lint", frozenset({"python", "pyi"})),
-    GateSpec("platform-security", frozenset({"python"})),
-    GateSpec("platform-secrets", frozenset({"text"})),
-    GateSpec("platform-coverage", None),
-    GateSpec("platform-log-freshness", None),
-    GateSpec("platform-traceability", None),
-)
 
 
 class GateResult(NamedTuple):
@@ -50,15 +35,15 @@ class GateResult(NamedTuple):
     files: int
 
 
-def select_gates(names: Sequence[str]) -> list[GateSpec]:
+def select_gates(names: Sequence[str]) -> list[Gate]:
     if not names:
         return list(GATES)
-    by_name = {spec.hook_id: spec for spec in GATES} | {spec.hook_id[9:]: spec for spec in GATES}
-    unknown = [name for name in names if name not in by_name]
-    if unknown:
-        known = ", ".join(spec.hook_id for spec in GATES)
-        raise GateError(f"unknown gate {unknown[0]!r} (known: {known})")
-    return list(dict.fromkeys(by_name[name] for name in names))
+    chosen = [by_name(name) for name in names]
+    if None in chosen:
+        unknown = names[chosen.index(None)]
+        known = ", ".join(gate.hook_id for gate in GATES)
+        raise GateError(f"unknown gate {unknown!r} (known: {known})")
+    return list(dict.fromkeys(gate for gate in chosen if gate is not None))
 
 
 def candidate_files(root: Path, all_files: bool) -> list[str]:
@@ -74,7 +59,7 @@ def candidate_files(root: Path, all_files: bool) -> list[str]:
     return list(dict.fromkeys([*changed, *staged, *new]))
 
 
-def files_for(spec: GateSpec, root: Path, files: Sequence[str]) -> list[str]:
+def files_for(spec: Gate, root: Path, files: Sequence[str]) -> list[str]:
     if spec.tags is None:
         return []
     chosen = []
@@ -87,7 +72,7 @@ def files_for(spec: GateSpec, root: Path, files: Sequence[str]) -> list[str]:
 
 def run_gates(
     root: Path,
-    specs: Sequence[GateSpec],
+    specs: Sequence[Gate],
     files: Sequence[str],
     all_files: bool,
     on_done: Callable[[GateResult], None] = lambda result: None,
@@ -106,7 +91,7 @@ def run_gates(
     return [results[spec.hook_id] for spec in specs]
 
 
-def _run_one(root: Path, spec: GateSpec, files: list[str], all_files: bool) -> GateResult:
+def _run_one(root: Path, spec: Gate, files: list[str], all_files: bool) -> GateResult:
     started = time.monotonic()
     if spec.tags is not None and not files:
         return GateResult(spec.hook_id, 0, "skipped: no files of its type", "", 0.0, 0)

@@ -1,0 +1,124 @@
+"""platform-log-sync: not a gate. After a commit (merge, rewrite) it writes the gates' records into the
+execution log, so the log holds the truth without a manual step and the next commit carries it.
+
+pre-commit fails a hook that changes a tracked file, post-commit hooks included, and stashes unstaged
+edits around them; so the hook starts a detached writer and returns: the writer waits for the git process
+that ran the hooks to exit (pre-commit has restored the user's edits by then) and writes at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from hooks.lib import git, processes
+from hooks.lib.arguments import Parser
+from hooks.lib.context import run_context
+from hooks.lib.errors import GateError
+from hooks.lib.gates import SYNC_HOOK
+from hooks.lib.output import error_line
+from hooks.lib.state import SYNC_NOTES, state_dir
+
+WAIT_TIMEOUT_S = 600  # a rebase with many commits, or an editor left open, still gets its write
+
+
+def write_now(root: Path) -> str:
+    """Write the pending records into the active log; returns what happened, for people."""
+    from hooks.lib.config import load_config
+    from hooks.lib.documents import find_active_log
+    from hooks.lib.recording import sync
+
+    config = load_config(root)
+    log = find_active_log(root, config)
+    if log.rel is None:
+        return "no active execution log; nothing to write"
+    outcome = sync(root, log, config)
+    return f"{outcome.written} record(s) placed in {outcome.log}"
+
+
+def outer_process() -> int:
+    """The process to outlive: the git command that ran pre-commit, or pre-commit itself when a person or
+    a script ran it (`pre-commit run platform-log-sync --hook-stage manual`)."""
+    pre_commit = os.getppid()
+    git_process = processes.parent_of(pre_commit)
+    if git_process and processes.name_of(git_process) in ("git", "git.exe"):
+        return git_process
+    return pre_commit
+
+
+def start_writer(root: Path, wait_for: int, head: str | None) -> None:
+    """The writer, detached: no inherited stream (pre-commit reads the hook's pipes to their end, and
+    `git commit | cat` would wait for it), a session of its own, the index left to git."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("GIT_INDEX_FILE", "PRE_COMMIT")}
+    command = [sys.executable, "-m", "hooks.log_sync", "--write-after", str(wait_for), "--head", head or ""]
+    subprocess.Popen(  # nosec B603: our own module, by argument list
+        command,
+        cwd=root,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )
+
+
+def write_after(root: Path, pid: int, head: str) -> str:
+    """The detached writer: once `pid` has exited, write, unless HEAD moved or git is mid-operation."""
+    from hooks.lib import recording  # noqa: F401  (imported while git finishes, not after)
+
+    if not processes.wait_for_exit(pid, WAIT_TIMEOUT_S):
+        return f"not written: the git process {pid} was still running after {WAIT_TIMEOUT_S} s"
+    operation = git.operation_in_progress(root)
+    if operation:
+        return f"not written: a {operation} is under way (the next commit's sync writes it)"
+    if (git.head_commit(root) or "") != head:
+        return "not written: HEAD moved before the write (a checkout or reset right after the commit)"
+    return write_now(root)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = Parser(prog=SYNC_HOOK, description=__doc__)
+    parser.add_argument("filenames", nargs="*", help="ignored")
+    parser.add_argument("--write-after", type=int, metavar="PID", help=argparse.SUPPRESS)
+    parser.add_argument("--head", default="", help=argparse.SUPPRESS)
+    args = parser.parse_hook_args(argv)
+    try:
+        root = git.repo_root()
+        if args.write_after:
+            try:
+                _note(root, write_after(root, args.write_after, args.head))
+            except GateError as exc:
+                _note(root, f"not written: {exc}")
+            return 0
+        if not run_context().in_pre_commit:
+            print(f"{SYNC_HOOK}: {write_now(root)}")
+            return 0
+        operation = git.operation_in_progress(root)
+        # post-rewrite ends a rebase while its state is still on disk: the writer checks again later
+        if operation and not os.environ.get("PRE_COMMIT_REWRITE_COMMAND"):
+            print(f"{SYNC_HOOK}: a {operation} is under way; the records wait for its end")
+            return 0
+        start_writer(root, outer_process(), git.head_commit(root))
+        print(f"{SYNC_HOOK}: the log is written as soon as git has finished")
+    except GateError as exc:
+        print(error_line(SYNC_HOOK, str(exc)))
+        return 2
+    return 0
+
+
+def _note(root: Path, outcome: str) -> None:
+    """Keep the writer's outcome where `status` finds it: nobody sees a detached process's output."""
+    from hooks.lib.record import utc_now
+
+    with contextlib.suppress(OSError):
+        (state_dir(root) / SYNC_NOTES).write_text(f"{utc_now()} {outcome}\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
