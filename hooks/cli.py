@@ -16,15 +16,17 @@ from pathlib import Path
 from hooks.lib import gate, git, runner, scaffold
 from hooks.lib.arguments import Parser
 from hooks.lib.config import load_config
-from hooks.lib.documents import PLATFORM_DIR, find_active_log, plan_of
+from hooks.lib.documents import PLATFORM_DIR, find_active_log, inside_repo, plan_of
 from hooks.lib.errors import GateError
+from hooks.lib.files import read_text
 from hooks.lib.gates import GATES, INSTALL_HOOK_TYPES, SYNC_HOOK
 from hooks.lib.history import read_history
-from hooks.lib.output import warn
+from hooks.lib.output import plural, warn
+from hooks.lib.quality_block import find_block
 from hooks.lib.record import Record, Status, as_dict, fingerprint
 from hooks.lib.recording import sync
 from hooks.lib.report import quality_report, run_history
-from hooks.lib.state import SYNC_NOTES, state_dir
+from hooks.lib.state import STATE_DIR, SYNC_NOTES
 
 PROG = "platform-gates"
 GATE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -91,8 +93,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     plan = plan_of(root, log.path) if log.path else None
     if history.skipped_lines:
         warn(f"{history.skipped_lines} unreadable journal line(s) skipped (a writer was interrupted)")
-    notes = state_dir(root) / SYNC_NOTES
+    notes = root / STATE_DIR / SYNC_NOTES
     last_write = notes.read_text().strip() if notes.is_file() else None
+    block = find_block(read_text(inside_repo(root, log.path), log.rel or "")) if log.path else None
+    commits = [row.commit for row in block.state.history] if block else []
     if args.json:
         report = {
             "active_log": log.rel,
@@ -104,6 +108,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "pending": history.pending,
             "latest": {name: as_dict(record) for name, record in sorted(history.latest.items())},
             "last_write": last_write,
+            "history": commits,
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
@@ -111,6 +116,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"plan: {gate.relative(root, plan) if plan else 'none'}")
     journal = gate.relative(root, history.journal)
     print(f"journal: {journal}: {history.records} records, {history.pending} pending")
+    if log.rel:
+        newest = f", newest {commits[0]}" if commits else ""
+        print(f"log: {plural(len(commits), 'commit')} in its Quality Report history{newest}")
     for name, record in sorted(history.latest.items()):
         print(f"  {name:<24} {record.status.value:<8} {record.time}  {record.summary}")
     if history.pending:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hooks.lib.journal import Journal
-from hooks.lib.results_table import find_block
+from hooks.lib.quality_block import find_block
 from tests.util import LOG, add_platform_mode, commit, git, run_cli, write
 
 LOG_REL = ".platform-mode/execution/execution001.execution.md"
@@ -63,7 +63,10 @@ def test_record_writes_a_row_into_an_untracked_log(repo: Path) -> None:
     assert f"recorded in {LOG_REL}" in result.stdout
     block = find_block(log.read_text())
     assert block is not None
-    assert len(block.rows) == 1
+    assert list(block.state.status) == ["pytest"]
+    assert [row.commit for row in block.state.history] == [
+        git(repo, "rev-parse", "--short=7", "HEAD").strip()
+    ]
     report = status(repo)
     assert (report["records"], report["pending"]) == (1, 0)
     latest = report["latest"]
@@ -90,7 +93,7 @@ def test_inside_pre_commit_a_tracked_log_is_left_alone_and_the_record_is_pending
     assert status(repo)["pending"] == 0
     block = find_block(log.read_text())
     assert block is not None
-    assert len(block.rows) == 1
+    assert list(block.state.status) == ["demo"]
 
 
 def test_exec_keeps_the_exit_code_and_records_it(repo: Path) -> None:
@@ -245,5 +248,4 @@ def test_a_journal_deleted_and_begun_anew_still_reaches_the_log(repo: Path) -> N
     assert run_cli(repo, "record", "--gate", "g", "--status", "pass", "--summary", "new").returncode == 0
     block = find_block(log.read_text())
     assert block is not None
-    assert len(block.rows) == 4
-    assert "| new |" in block.rows[-1]
+    assert block.state.status["g"][1] == "new"

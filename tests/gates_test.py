@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import importlib
-import tomllib
 
+import tomllib
 import yaml
 
 from hooks.lib.gates import GATES, SYNC_HOOK, SYNC_STAGES

@@ -45,7 +45,9 @@ def test_normalize_heading_strips_numbering_emoji_and_punctuation(title: str, ex
         ("6. Decision Log and Lessons Learned", "Decision Log", True),
         ("6. Decision Log and Lessons Learned", "Lessons Learned", True),
         ("## Log of Implementation", "Implementation Log", False),
-        ("Quality Assurance and Validation", "Quality Report", False),
+        ("Quality Assurance and Validation", "Quality Report", True),  # a synonym real logs use
+        ("Implementation Validation and Verification", "Validation Report", True),
+        ("Quality Gate Definition", "Quality Report", False),
         ("QUALITY report", "Quality Report", True),
     ],
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hooks.lib.journal import Journal
-from hooks.lib.results_table import find_block
+from hooks.lib.quality_block import find_block
 from tests.util import add_platform_mode, commit, git, run_cli, write
 
 PREK = shutil.which("prek", path=str(Path(sys.executable).parent)) or shutil.which("prek")
@@ -57,7 +57,7 @@ def test_hooks_run_concurrently_by_prek_each_record_once(repo: Path, tmp_path: P
     assert run_cli(repo, "sync").returncode == 0
     block = find_block(log.read_text())
     assert block is not None
-    assert sorted(block.row_ids()) == sorted(r.id for r in records)
+    assert sorted(block.state.status) == sorted(f"gate-{n}" for n in range(8))
 
 
 GATES = (

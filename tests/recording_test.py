@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.results_table import find_block
+from hooks.lib.quality_block import find_block
 from tests.util import add_platform_mode, commit, git, run_cli, try_repo, write
 
 DEMO_MANIFEST = """\
@@ -53,8 +53,7 @@ def test_tracked_log_stays_unchanged_under_pre_commit_and_sync_writes_it_later(
     assert run_cli(repo, "sync").returncode == 0
     block = find_block(log.read_text())
     assert block is not None
-    assert len(block.rows) == 1
-    assert "| demo |" in block.rows[0]
+    assert list(block.state.status) == ["demo"]
     assert pending(repo) == 0
 
 
@@ -81,7 +80,7 @@ def test_untracked_log_gets_its_row_at_once(repo: Path, demo_hooks: Path) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
     block = find_block(log.read_text())
     assert block is not None
-    assert len(block.rows) == 1
+    assert list(block.state.status) == ["demo"]
     assert pending(repo) == 0
 
 

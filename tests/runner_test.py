@@ -7,7 +7,7 @@ import pytest
 
 from hooks.lib.output import github_annotation
 from hooks.lib.runner import candidate_files, files_for, select_gates
-from tests.util import PROJECT, add_platform_mode, commit, run_cli, write
+from tests.util import add_platform_mode, commit, run_cli, write
 
 
 def test_gates_are_named_by_id_or_short_name() -> None:
@@ -65,6 +65,8 @@ def test_files_are_filtered_by_identify_tags(repo: Path) -> None:
 def test_report_prints_latest_results_and_coverage_trend(repo: Path, tmp_path: Path) -> None:
     add_platform_mode(repo)
     for value in ("80.0", "82.5"):
+        write(repo / "app.py", f"coverage = {value}\n")
+        commit(repo, f"coverage {value}")
         run_cli(
             repo, "record", "--gate", "platform-coverage", "--status", "pass", "--metric", f"total={value}"
         )
@@ -72,8 +74,9 @@ def test_report_prints_latest_results_and_coverage_trend(repo: Path, tmp_path: P
     summary = tmp_path / "summary.md"
     result = run_cli(repo, "report", env={"GITHUB_STEP_SUMMARY": str(summary)})
     assert result.returncode == 0, result.stderr
-    assert "| platform-lint | ❌ fail | 3 findings |" in result.stdout
-    assert "| 82.5% | +2.5 |" in result.stdout
+    assert "| platform-lint | ❌ fail | 3 findings | new |" in result.stdout
+    assert "| platform-coverage | ✅ pass | pass (recorded by hand) | +2.5 |" in result.stdout
+    assert "line [80, 82.5]" in result.stdout  # the coverage chart
     assert summary.read_text() == result.stdout + "\n"
 
 
@@ -83,12 +86,12 @@ def test_report_with_github_summary_flag_but_no_variable_is_exit_2(repo: Path) -
     assert "GITHUB_STEP_SUMMARY" in result.stderr
 
 
-def test_report_counts_pending_records(repo: Path) -> None:
+def test_report_shows_pending_records(repo: Path) -> None:
     add_platform_mode(repo)
     commit(repo, "log")
     run_cli(repo, "record", "--gate", "x", "--status", "pass", env={"PRE_COMMIT": "1"})
     assert json.loads(run_cli(repo, "status", "--json").stdout)["pending"] == 1
-    assert "1 record(s) pending" in run_cli(repo, "report").stdout
+    assert "| x | ✅ pass |" in run_cli(repo, "report").stdout  # the report places what is pending
 
 
 @pytest.mark.parametrize(

@@ -189,7 +189,7 @@ def test_split_calls_of_one_pre_commit_run_leave_one_verdict_and_record(
     assert code == 1  # the run's verdict, though this call's own files are clean
     assert lines[-1].startswith(
         "platform-security: FAIL - 2 findings in 3 files: B404 x1, B602 x1; severity high x1, low x1 "
-        "(1 excused by the baseline; 1 excluded by tool.bandit.exclude_dirs) · recorded in "
+        "(1 excused by the baseline; 1 excluded by tool.bandit.exclude_dirs) · recorded"
     )
     report = json.loads(run_cli(project, "status", "--json").stdout)
     assert report["records"] == 1
