@@ -2,7 +2,8 @@
 
 Decided from the change set, not the calendar (as towncrier checks for a news fragment): when the staged
 files (pre-push: FROM..TO; CI: `--compare-with REF`) touch implementation files, the active execution
-log must change in the same change set, or within a configured window of commits or hours.
+log must change in the same change set, or within a configured window of commits or hours. Only the
+user's words count: a change inside the managed block that platform-gates writes never does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from hooks.lib.errors import GateError
 from hooks.lib.files import read_text
 from hooks.lib.markdown import find_section, parse_outline
 from hooks.lib.output import plural
+from hooks.lib.quality_block import without_block
 from hooks.lib.record import Status, fingerprint
 
 GATE = "platform-log-freshness"
@@ -86,26 +88,42 @@ def judge_freshness(
                 "start one with `platform-gates new-log` (or reopen the last one: set its Status back)",
             )
         return Verdict(Status.SKIPPED, f"{what}; no plans or execution logs yet")
-    if log.rel in changed:
+    in_change_set = log.rel in changed
+    if in_change_set and _user_text_changed(root, log.rel, *changes.sides(root)):
         return Verdict(Status.PASS, f"{what}; {log.rel} is updated with them", implementation)
     tracked = git.is_tracked(root, log.path)
     if not tracked and _untracked_log_is_newer(root, log.path, implementation):
         return Verdict(
             Status.PASS, f"{what}; {log.rel} (not committed yet) changed after them", implementation
         )
-    last = _last_log_commit(root, log.rel, tip) if tracked else None
-    window = _within_window(last, settings)
+    last = _last_log_commit(root, log.rel, tip, settings) if tracked else None
+    window = _within_window(last, settings) if last and last.by_hand else ""
     if window:
         return Verdict(Status.PASS, f"{what}; {log.rel} was updated {window}", implementation)
     section = _implementation_section(log.path, log.rel)
     staged = changes.is_staged
     how = f"stage it: git add {log.rel}" if staged else f"commit it within {changes.description}"
+    missing = (
+        f"{changes.description} change only the platform-gates block of {log.rel}"
+        if in_change_set
+        else f"{log.rel} is not part of {changes.description}"
+    )
     return Verdict(
         Status.FAIL,
-        f"{what} but {log.rel} is not part of {changes.description} ({_since(log.path, last, settings)})",
+        f"{what} but {missing} ({_since(log.path, last, settings)})",
         implementation,
         f"add an entry to its {section} section and {how}",
     )
+
+
+def _user_text_changed(root: Path, rel: str, base: str | None, tip: str) -> bool:
+    """Whether `rel` differs outside the managed block between the revisions `base` and `tip`."""
+    new = git.file_at(root, tip, rel)
+    old = git.file_at(root, base, rel) if base is not None else None
+    if new is None or old is None:
+        return new is not None  # a log the change set adds is updated; one it deletes is not
+    # Words, not bytes: the writer sets a new block apart with a blank line, which lies outside the markers.
+    return without_block(new).split() != without_block(old).split()
 
 
 def _since(path: Path, last: LogCommit | None, settings: FreshnessSettings) -> str:
@@ -114,6 +132,8 @@ def _since(path: Path, last: LogCommit | None, settings: FreshnessSettings) -> s
         return f"not committed yet, last saved {saved}, before the newest commit of that code"
     ago = "in the newest commit" if last.commits_since == 0 else f"{plural(last.commits_since, 'commit')} ago"
     since = f"last updated {last.date} in {last.commit[:7]}, {ago}"
+    if not last.by_hand:
+        since = f"only its platform-gates block changed in its commits back to {last.commit[:7]}, {ago}"
     return (
         f"{since}; window: {_threshold(settings)}"
         if settings.max_commits or settings.max_age_hours
@@ -132,27 +152,41 @@ def _untracked_log_is_newer(root: Path, log: Path, implementation: Sequence[str]
 
 
 class LogCommit(NamedTuple):
-    """The newest commit that changed the log, as of the tip of the change set."""
+    """The newest commit that changed the log's user text, as of the tip of the change set.
+
+    With `by_hand` False, none of the commits read back did (they changed only the managed block): this is
+    the oldest of them.
+    """
 
     commit: str
     date: str  # ISO, the committer's
     time: int  # unix, the committer's
     commits_since: int  # commits from it to the tip
+    by_hand: bool
 
 
-def _last_log_commit(root: Path, rel: str, tip: str) -> LogCommit | None:
+WALK_LIMIT = 50  # commits of the log read back, at most, looking for the user's last words
+
+
+def _last_log_commit(root: Path, rel: str, tip: str, settings: FreshnessSettings) -> LogCommit | None:
+    """Newest first, the commits that changed the log until one changed its user text or left the window."""
     if git.head_commit(root) is None:
         return None
-    fields = git.run_git("log", "-1", "--format=%H %cs %ct", tip, "--", f":(literal){rel}", cwd=root).split()
-    if not fields:
-        return None
-    since = int(git.run_git("rev-list", "--count", f"{fields[0]}..{tip}", cwd=root).strip())
-    return LogCommit(fields[0], fields[1], int(fields[2]), since)
+    history = git.run_git(
+        "log", f"-{WALK_LIMIT}", "--format=%H %cs %ct", tip, "--", f":(literal){rel}", cwd=root
+    )
+    last = None
+    for line in history.splitlines():
+        commit, date, when = line.split()
+        since = int(git.run_git("rev-list", "--count", f"{commit}..{tip}", cwd=root).strip())
+        by_hand = _user_text_changed(root, rel, f"{commit}^", commit)
+        last = LogCommit(commit, date, int(when), since, by_hand)
+        if by_hand or not _within_window(last, settings):
+            break
+    return last
 
 
-def _within_window(last: LogCommit | None, settings: FreshnessSettings) -> str:
-    if last is None:
-        return ""
+def _within_window(last: LogCommit, settings: FreshnessSettings) -> str:
     if settings.max_commits > 0 and last.commits_since < settings.max_commits:
         return f"{plural(last.commits_since, 'commit')} ago, within max-commits {settings.max_commits}"
     if settings.max_age_hours > 0:

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from tests.traceability_test import ANALYSIS, COMPLETE_LOG
-from tests.util import PRE_COMMIT, add_platform_mode, commit, git, git_through_hooks, install_hooks, write
+from tests.util import (
+    PRE_COMMIT,
+    add_platform_mode,
+    commit,
+    git,
+    git_through_hooks,
+    install_hooks,
+    run_cli,
+    write,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -32,6 +41,15 @@ def test_code_only_commit_is_refused_and_the_same_change_with_a_log_entry_goes_i
     assert refused.returncode == 1, refused.stdout
     assert "platform-log-freshness" in refused.stdout and "Failed" in refused.stdout
     assert f"git add {LOG_REL}" in refused.stdout
+    assert git(repo, "rev-parse", "HEAD") == head
+
+    # The commands the refusal names, without an entry of the user's: only the results block changes.
+    assert run_cli(repo, "sync").returncode == 0
+    assert "<!-- platform-gates:results:begin -->" in log.read_text()
+    git(repo, "add", LOG_REL)
+    refused_again = git_through_hooks(repo, "commit", "-m", "code only")
+    assert refused_again.returncode == 1, refused_again.stdout
+    assert "change only the platform-gates block" in refused_again.stdout
     assert git(repo, "rev-parse", "HEAD") == head
 
     log.write_text(log.read_text() + "\n#### Story 1.1: v2 of the app (FR-001)\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hooks.lib.context import RunContext
-from hooks.lib.git import run_git, split_z
+from hooks.lib.git import head_commit, run_git, split_z
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
@@ -22,20 +22,31 @@ class ChangeSet(NamedTuple):
 
     diff_args: tuple[str, ...]
     description: str  # for messages: "staged changes", "origin/main...HEAD"
+    span: tuple[str, str] | None = None  # (FROM, TO) of a range; None for the staged change
 
     @classmethod
     def for_run(cls, context: RunContext, compare_with: str | None = None) -> ChangeSet:
         if compare_with:
-            return cls((f"{compare_with}...HEAD",), f"{compare_with}...HEAD")
+            return cls((f"{compare_with}...HEAD",), f"{compare_with}...HEAD", (compare_with, "HEAD"))
         if context.from_ref and context.to_ref:
             span = f"{context.from_ref}...{context.to_ref}"
-            return cls((span,), span)
+            return cls((span,), span, (context.from_ref, context.to_ref))
         return cls(STAGED, "staged changes")
 
     @property
     def is_staged(self) -> bool:
         """The index against HEAD: what the commit under way records."""
         return self.diff_args == STAGED
+
+    def sides(self, root: Path) -> tuple[str | None, str]:
+        """The revisions the diff compares, (base, tip), for `REV:path`: "" is the index, None no commit yet.
+
+        `git diff FROM...TO` compares TO with the merge base of FROM and TO.
+        """
+        if self.span is None:
+            return head_commit(root), ""
+        start, tip = self.span
+        return run_git("merge-base", start, tip, cwd=root).strip(), tip
 
 
 def changed_files(root: Path, changes: ChangeSet) -> list[str]:

@@ -87,6 +87,14 @@ def is_tracked(root: Path, path: Path) -> bool:
     return bool(split_z(run_git("ls-files", "-z", "--cached", "--", f":(literal){rel}", cwd=root)))
 
 
+def file_at(root: Path, revision: str, rel: str) -> str | None:
+    """The text of `rel` at `revision` ("" is the index), or None where it does not exist there."""
+    try:
+        return run_git("cat-file", "blob", f"{revision}:{rel}", cwd=root)
+    except GateError:
+        return None
+
+
 def index_fingerprint_source(root: Path) -> str:
     """The staged blob ids of every path: what "the checked content" is for a whole-tree command."""
     return run_git("ls-files", "-z", "--stage", cwd=root)
