@@ -483,11 +483,6 @@ def test_the_refusal_followed_literally_without_an_entry_still_refuses(
     assert freshness(capsys)[0] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the record of the refused run is written into the untracked log and moves its mtime; "
-    "the writer is to keep the mtime of an untracked log when it writes only the block",
-)
 def test_a_refused_run_does_not_refresh_an_untracked_log_for_the_next_attempt(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
