@@ -42,7 +42,7 @@ class Outcome(NamedTuple):
         if self.log is None:
             return "no active log; recorded in the journal only"
         if self.waits_for == "commit":
-            return f"recorded; {self.log} gets it after the commit (platform-log-sync)"
+            return f"recorded; {self.log} gets it once this commit is made (platform-log-sync)"
         if self.waits_for == "sync":
             return (
                 f"recorded; pending for {self.log} (tracked: `pre-commit run platform-log-sync "
