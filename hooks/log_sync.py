@@ -53,7 +53,12 @@ def outer_process() -> int:
 
 def start_writer(root: Path, wait_for: int, head: str | None) -> None:
     """The writer, detached: no inherited stream (pre-commit reads the hook's pipes to their end, and
-    `git commit | cat` would wait for it), a session of its own, the index left to git."""
+    `git commit | cat` would wait for it), a session of its own, the index left to git. Where it can, this
+    process forks it: a child that is already started and imported writes sooner than a new one."""
+    if hasattr(os, "fork"):
+        if os.fork() == 0:
+            _become_writer(root, wait_for, head or "")
+        return
     environ = {k: v for k, v in os.environ.items() if k not in ("GIT_INDEX_FILE", "PRE_COMMIT")}
     command = [sys.executable, "-m", "hooks.log_sync", "--write-after", str(wait_for), "--head", head or ""]
     subprocess.Popen(  # nosec B603: our own module, by argument list
@@ -68,16 +73,42 @@ def start_writer(root: Path, wait_for: int, head: str | None) -> None:
     )
 
 
+def _become_writer(root: Path, wait_for: int, head: str) -> None:
+    """In the forked child: let go of pre-commit's pipes and session, write, and exit."""
+    code = 0
+    try:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, 256)
+        os.environ.pop("GIT_INDEX_FILE", None)
+        _note_outcome(root, wait_for, head)
+    except BaseException:  # nothing may escape a forked child: it would run the parent's code on
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _note_outcome(root: Path, wait_for: int, head: str) -> None:
+    try:
+        _note(root, write_after(root, wait_for, head))
+    except GateError as exc:
+        _note(root, f"not written: {exc}")
+
+
 def write_after(root: Path, pid: int, head: str) -> str:
     """The detached writer: once `pid` has exited, write, unless HEAD moved or git is mid-operation."""
-    from hooks.lib import recording  # noqa: F401  (imported while git finishes, not after)
+    from hooks.lib.markdown import parse_outline
 
+    parse_outline("")  # the Markdown parser is imported and built while git finishes, not after
     if not processes.wait_for_exit(pid, WAIT_TIMEOUT_S):
         return f"not written: the git process {pid} was still running after {WAIT_TIMEOUT_S} s"
-    operation = git.operation_in_progress(root)
+    now = git.checkout(root)
+    operation = now.operation_in_progress()
     if operation:
         return f"not written: a {operation} is under way (the next commit's sync writes it)"
-    if (git.head_commit(root) or "") != head:
+    if (now.head or "") != head:
         return "not written: HEAD moved before the write (a checkout or reset right after the commit)"
     return write_now(root)
 
@@ -89,22 +120,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--head", default="", help=argparse.SUPPRESS)
     args = parser.parse_hook_args(argv)
     try:
-        root = git.repo_root()
+        here = git.checkout()
         if args.write_after:
-            try:
-                _note(root, write_after(root, args.write_after, args.head))
-            except GateError as exc:
-                _note(root, f"not written: {exc}")
+            _note_outcome(here.root, args.write_after, args.head)
             return 0
         if not run_context().in_pre_commit:
-            print(f"{SYNC_HOOK}: {write_now(root)}")
+            print(f"{SYNC_HOOK}: {write_now(here.root)}")
             return 0
-        operation = git.operation_in_progress(root)
+        operation = here.operation_in_progress()
         # post-rewrite ends a rebase while its state is still on disk: the writer checks again later
         if operation and not os.environ.get("PRE_COMMIT_REWRITE_COMMAND"):
             print(f"{SYNC_HOOK}: a {operation} is under way; the records wait for its end")
             return 0
-        start_writer(root, outer_process(), git.head_commit(root))
+        start_writer(here.root, outer_process(), here.head)
         print(f"{SYNC_HOOK}: the log is written as soon as git has finished")
     except GateError as exc:
         print(error_line(SYNC_HOOK, str(exc)))

@@ -177,7 +177,21 @@ _OPERATIONS = {
 }
 
 
-def operation_in_progress(root: Path) -> str | None:
-    """The name of the rebase, merge, cherry-pick, revert, am or bisect under way, or None."""
-    git_dir = Path(run_git("rev-parse", "--absolute-git-dir", cwd=root).strip())
-    return next((name for entry, name in _OPERATIONS.items() if (git_dir / entry).exists()), None)
+class Checkout(NamedTuple):
+    root: Path
+    git_dir: Path
+    head: str | None  # None before the first commit
+
+    def operation_in_progress(self) -> str | None:
+        """The name of the rebase, merge, cherry-pick, revert, am or bisect under way, or None."""
+        return next((name for entry, name in _OPERATIONS.items() if (self.git_dir / entry).exists()), None)
+
+
+def checkout(cwd: Path | None = None) -> Checkout:
+    """The work tree's top, its git directory and HEAD, in one git call."""
+    try:
+        output = run_git("rev-parse", "--show-toplevel", "--absolute-git-dir", cwd=cwd).split("\n")
+    except GateError as exc:
+        raise GateError("not inside a git repository") from exc
+    root = Path(output[0])
+    return Checkout(root, Path(output[1]), head_commit(root))
