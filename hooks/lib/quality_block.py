@@ -31,6 +31,9 @@ _STATUS_OF_SYMBOL = {symbol: status for status, symbol in SYMBOL.items()}
 _OLD_HEADER = "| Time (UTC) | Gate | Result |"  # the one-row-per-record table of platform-gates 0.1
 _OLD_ROW_ID = re.compile(r"\s*<!-- id:[0-9A-Za-z]+ -->")
 _FIGURE = re.compile(r"(-?\d+(?:\.\d+)?)(%?)")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
+_FINDINGS = re.compile(r"\b(\d+) (?:new )?(?:findings?|secrets?)\b")
+_NO_FINDINGS = re.compile(r"\bno (?:new )?(?:findings|secrets)\b")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 PERCENT_METRICS = ("total", "documented_percent")
 # Where the execute template puts the Quality Report: before these sections, else after this one.
@@ -167,7 +170,7 @@ def _converted(lines: Sequence[str]) -> QualityStatus:
         _, gate, result, metric, threshold, tool, commit = cells[:7]
         commit = _OLD_ROW_ID.sub("", commit).strip() or "-"
         status = _status_of(result)
-        cell = _history_cell(status, _figure_text(metric))
+        cell = _history_cell(status, _figure_text(gate, metric))
         change = _change(state, gate, commit, cell)
         action = "-" if status in (Status.PASS, Status.SKIPPED) else _default_action(gate)
         state.status[gate] = (result, metric, change, threshold, tool, commit, action)
@@ -245,8 +248,18 @@ def figure_text(record: Record) -> str:
     return f"{value:g}%" if gate.figure in PERCENT_METRICS else f"{value:g}"
 
 
-def _figure_text(metric: str) -> str:
-    match = _FIGURE.search(metric)
+def _figure_text(gate: str, metric: str) -> str:
+    """The key figure read back from a 0.1 row's text: "3 findings in 9 files" → 3, "coverage 87.5%" →
+    87.5%."""
+    known = BY_ID.get(gate)
+    if known is None or not known.figure:
+        return ""
+    if known.figure == "findings":
+        if _NO_FINDINGS.search(metric):
+            return "0"
+        match = _FINDINGS.search(metric)
+        return match[1] if match else ""
+    match = _PERCENT.search(metric)
     return match[0] if match else ""
 
 
