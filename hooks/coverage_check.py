@@ -33,6 +33,7 @@ from hooks.lib.history import latest_with_metric
 from hooks.lib.record import Record, Status
 
 GATE = "platform-coverage"
+PRECISION = 2  # decimals of a recorded figure, as coverage.py's `[report] precision`
 _REPORT_COMMAND = {
     ".xml": " && coverage xml",
     ".json": " && coverage json",
@@ -87,6 +88,31 @@ class Verdict(NamedTuple):
     metrics: dict[str, float | str]
 
 
+# `rounded` and `under` mirror coverage.py 7's coverage/results.py: importing it costs the gate ~90 ms,
+# and it is not in coverage.py's documented API.
+def rounded(percent: float, places: int = PRECISION) -> float:
+    """coverage.py's `display_covered`: rounded, but 0 or 100 only when exactly so (99.996 is 99.99)."""
+    least = 10.0**-places
+    if 0 < percent < least:
+        return least
+    if 100 - least < percent < 100:
+        return 100 - least
+    return round(percent, places)
+
+
+def under(percent: float, threshold: float) -> bool:
+    """coverage.py's `should_fail_under`: the exact figure, rounded to PRECISION or to the threshold's own
+    decimals if it has more, is under the threshold; 100 takes exactly 100 (99.996 fails it)."""
+    if threshold == 100:
+        return percent != 100
+    places = PRECISION
+    if threshold != int(threshold):
+        from decimal import Decimal  # here: few thresholds need it, and it costs every gate's start-up
+
+        places = max(PRECISION, -int(Decimal(str(threshold)).as_tuple().exponent))
+    return round(percent, places) < threshold
+
+
 def changed_lines(
     report: CoverageReport, added: dict[str, set[int]], scope: Callable[[], Scope]
 ) -> ChangedLines:
@@ -126,14 +152,16 @@ def judge(
     changes: ChangedLines,
     to_run: str = "run the tests with coverage",
 ) -> Verdict:
-    total = round(report.total_percent, 2)  # the figure the record keeps, so deltas compare like with like
+    exact = report.total_percent
+    total = rounded(exact)  # the figure the record keeps, so deltas compare like with like
     problems: list[str] = []
     metrics: dict[str, float | str] = {"total": total}
-    parts = [f"coverage {total:.1f}%"]
+    shown_total = f"{rounded(exact, 1):.1f}%"
+    parts = [f"coverage {shown_total}"]
     if report.has_branches:
         parts[0] += " (with branches)"
-    if settings.fail_under is not None and total < settings.fail_under:
-        problems.append(f"total coverage {total:.1f}% is under fail-under {settings.fail_under:g}%")
+    if settings.fail_under is not None and under(exact, settings.fail_under):
+        problems.append(f"total coverage {shown_total} is under fail-under {settings.fail_under:g}%")
     limit = f", max drop {settings.max_drop:g}" if settings.max_drop is not None else ""
     if previous is not None:
         before, since = previous
@@ -142,21 +170,25 @@ def judge(
         parts.append(f"({_signed(delta)} since {since}{limit})")
         if settings.max_drop is not None and -delta > settings.max_drop:
             problems.append(
-                f"coverage dropped {-delta:.1f} points since {since} (max-drop {settings.max_drop:g})"
+                f"coverage dropped {-delta:g} points since {since} (max-drop {settings.max_drop:g})"
             )
     elif limit:
         parts.append(f"(first recorded figure{limit})")
     percent = changes.percent
-    shown = f"{percent:.1f}%" if percent is not None else "n/a"
+    shown = f"{rounded(percent, 1):.1f}%" if percent is not None else "n/a"
     parts.append(f"· changed lines {changes.hit}/{changes.total} = {shown}")
     metrics |= {"diff_covered": changes.hit, "diff_lines": changes.total}
     if percent is not None:
-        metrics["diff_percent"] = round(percent, 2)
+        metrics["diff_percent"] = rounded(percent)
     for path in changes.not_mentioned:
         problems.append(f"{path} changed but the coverage data does not mention it: {to_run}")
-    if settings.diff_fail_under is not None and percent is not None and percent < settings.diff_fail_under:
+    if (
+        settings.diff_fail_under is not None
+        and percent is not None
+        and under(percent, settings.diff_fail_under)
+    ):
         problems.append(
-            f"changed-line coverage {percent:.1f}% is under diff-fail-under {settings.diff_fail_under:g}%"
+            f"changed-line coverage {shown} is under diff-fail-under {settings.diff_fail_under:g}%"
         )
     return Verdict(Status.FAIL if problems else Status.PASS, " ".join(parts), problems, metrics)
 
@@ -186,7 +218,7 @@ def _previous(run: gate.GateRun, baseline: str | None, tracked: list[str]) -> tu
         except ValueError:
             path = Path(baseline) if Path(baseline).is_absolute() else run.root / baseline
             try:
-                return round(read_report(run.root, path, tracked).total_percent, 2), baseline
+                return rounded(read_report(run.root, path, tracked).total_percent), baseline
             except NoUsableData as exc:
                 raise GateError(f"--baseline {exc}") from None
     record = latest_with_metric(run.root, run.log, GATE, "total")

@@ -20,6 +20,7 @@ from hooks.lib.errors import GateError
 from hooks.lib.output import counts_text, plural, print_finding, size_text
 from hooks.lib.record import Status, fingerprint
 from hooks.lib.secrets_engine import Secret, load_engine, scan_files
+from hooks.lib.secrets_prefilter import VERIFIED
 from hooks.lib.state import state_dir
 
 GATE = "platform-secrets"
@@ -85,6 +86,11 @@ def summarize(counts: Mapping[str, int], files: int) -> str:
     return f"{plural(total, 'new secret')} in {plural(files, 'file')}: {counts_text(counts)}"
 
 
+def prefilter_off(version: str) -> str:
+    """The note for a detect-secrets the pre-filter was not verified against: its own, slower, scan."""
+    return f"pre-filter off: detect-secrets {version} is not one it was verified against ({VERIFIED}.x)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="files to scan (pre-commit passes them)")
@@ -122,18 +128,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_finding(secret.path, secret.line, None, secret.type, f"(hash {secret.short_hash})")
     for note in notes:
         print(note)
+    if not engine.prefilter:
+        print(prefilter_off(engine.version))
+    off = "" if engine.prefilter else f" ({prefilter_off(engine.version)})"
     counts = collections.Counter(secret.type for secret in secrets)
     summary = summarize(counts, len(files)) + (f" ({plural(len(notes), 'file')} skipped)" if notes else "")
     record = run.record(
         Status.FAIL if secrets else Status.PASS,
-        summary,
+        summary + off,
         files=len(files),
         counts=dict(counts),
         threshold="whole files" if settings.all_lines else "added lines",
         tools={"detect-secrets": engine.version},
         fingerprint=fingerprint(f"{s.path}:{s.line}:{s.hash}" for s in secrets),
     )
-    return gate.finish(run, gate.merge_with_earlier_call(run, record, summarize))
+    return gate.finish(run, gate.merge_with_earlier_call(run, record, summarize, notes=lambda _: off))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hooks.lib.config import load_config
 from hooks.lib.journal import Journal
 from hooks.lib.quality_block import find_block
 from tests.util import LOG, add_platform_mode, commit, git, run_cli, write
@@ -31,6 +32,25 @@ def test_init_creates_the_folders_and_a_config_stub_and_prints_the_snippet(repo:
         assert f"- id: {hook_id}" in result.stdout
     assert run_cli(repo, "status").returncode == 0  # the stub is valid config
     assert run_cli(repo, "init").returncode == 0  # twice is fine: nothing is overwritten
+
+
+@pytest.mark.parametrize(
+    "table",
+    ['[tool."platform-gates"]\nlog = "mine.md"\n', '[tool]\n"platform-gates" = { log = "mine.md" }\n'],
+)
+def test_init_keeps_a_pyproject_table_however_spelt(repo: Path, table: str) -> None:
+    write(repo / "pyproject.toml", "[project]\nname = 'demo'\n\n" + table)
+    result = run_cli(repo, "init")
+    assert result.returncode == 0, result.stderr
+    assert not (repo / ".platform-gates.toml").exists()
+    assert "created .platform-gates.toml" not in result.stdout
+    assert load_config(repo).core().log == "mine.md"
+
+
+def test_init_writes_the_stub_when_pyproject_only_names_us_elsewhere(repo: Path) -> None:
+    write(repo / "pyproject.toml", '[project]\nname = "demo"\ndependencies = ["platform-gates>=0.1"]\n')
+    assert run_cli(repo, "init").returncode == 0
+    assert (repo / ".platform-gates.toml").is_file()
 
 
 def test_new_log_numbers_on_and_references_the_latest_plan(repo: Path) -> None:

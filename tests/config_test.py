@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import pytest
 
-from hooks.lib.config import load_config
+from hooks.lib.config import config_source, load_config
 from hooks.lib.errors import GateError
 from tests.util import write
 
@@ -47,6 +47,27 @@ def test_a_pyproject_that_does_not_name_us_is_not_parsed(tmp_path: Path) -> None
 def test_a_quoted_table_name_is_ours_too(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", '[tool."platform-gates".lint]\nmax-complexity = 7\n')
     assert load_config(tmp_path).gate("lint", DemoSettings).max_complexity == 7
+
+
+@pytest.mark.parametrize(
+    ("files", "source"),
+    [
+        ({}, None),
+        ({"pyproject.toml": "[tool.ruff]\nline-length = 100\n"}, None),
+        ({"pyproject.toml": '[project]\ndependencies = ["platform-gates"]\n'}, None),
+        ({"pyproject.toml": "[tool.platform-gates]\n"}, "pyproject.toml"),
+        ({"pyproject.toml": '[tool."platform-gates".lint]\nformat = false\n'}, "pyproject.toml"),
+        ({"pyproject.toml": "[tool]\n'platform-gates' = {}\n"}, "pyproject.toml"),
+        ({"pyproject.toml": "[tool.platform-gates]\n", ".platform-gates.toml": ""}, ".platform-gates.toml"),
+    ],
+)
+def test_config_source_names_the_file_that_holds_our_table(
+    tmp_path: Path, files: dict[str, str], source: str | None
+) -> None:
+    for name, text in files.items():
+        write(tmp_path / name, text)
+    assert config_source(tmp_path) == source
+    assert load_config(tmp_path).source == source
 
 
 def test_own_file_wins_over_pyproject(tmp_path: Path) -> None:

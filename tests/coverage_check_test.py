@@ -82,6 +82,58 @@ def test_fail_under(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "total coverage 62.5% is under fail-under 80%" in lines
 
 
+def measured(project: Path, executed: int, missed: int) -> None:
+    """Real coverage data of one module whose statements are `executed` run and `missed` never run."""
+    body = [f"v{number} = {number}" for number in range(executed - 1)]
+    body += ["def never():", *["    v = 0"] * missed] if missed else ["v = 0"]
+    write(project / "src/calc.py", "\n".join(body) + "\n")
+    write(project / "tests/check.py", "import sys\n\nsys.path.insert(0, 'src')\nimport calc  # noqa: F401\n")
+    make_data(project, "json")
+
+
+@pytest.mark.parametrize(
+    ("executed", "missed", "fail_under", "fails"),
+    [
+        (25_000, 0, 100, False),
+        (24_999, 1, 100, True),  # 99.996% rounds to 100.00, and is not 100
+        (24_999, 1, 99.99, False),
+        (19_999, 5_001, 80, False),  # 79.996%: 80.00 at coverage.py's precision 2
+        (19_998, 5_002, 80, True),  # 79.992%
+    ],
+)
+def test_fail_under_judges_the_total_as_coverage_py_does(
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    executed: int,
+    missed: int,
+    fail_under: float,
+    fails: bool,
+) -> None:
+    measured(project, executed, missed)
+    code, lines = gate(capsys, "--data", "coverage.json", "--fail-under", f"{fail_under:g}")
+    theirs = subprocess.run(
+        [COVERAGE, "report", "--fail-under", f"{fail_under:g}", "--precision", "2"],
+        cwd=project,
+        capture_output=True,
+    )
+    assert code == (1 if fails else 0), lines
+    assert theirs.returncode == (2 if fails else 0)  # coverage.py's own exit code for "under fail-under"
+    if missed:
+        assert "100.0%" not in "\n".join(lines)
+
+
+def test_a_total_just_under_100_is_recorded_under_100_and_is_a_drop_from_100(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    measured(project, 24_999, 1)  # 99.996%
+    code, lines = gate(capsys, "--data", "coverage.json", "--max-drop", "0", "--baseline", "100")
+    assert code == 1
+    assert "coverage dropped 0.01 points since --baseline (max-drop 0)" in lines
+    assert lines[-1].startswith("platform-coverage: FAIL - coverage 99.9% ")
+    latest = json.loads(run_cli(project, "status", "--json").stdout)["latest"]["platform-coverage"]
+    assert latest["metrics"]["total"] == 99.99
+
+
 def test_drop_since_the_last_recorded_figure(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(project / "tests/check.py", TEST + "from calc import g\n\nassert f(0) == 2 and g() == 3\n")
     make_data(project, "json")

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from hooks.lib import secrets_prefilter
 from hooks.secret_scan import main
 from tests.secrets_corpus import FILES, LOOK_ALIKES, all_values, plant
-from tests.util import BIN, PLATFORM_GATES, add_platform_mode, commit, git, write
+from tests.util import BIN, PLATFORM_GATES, add_platform_mode, commit, git, run_cli, write
 
 OUR_PLUGIN_TYPES = {"GitHub Fine-Grained Token", "Google API Key"}
 
@@ -60,6 +61,25 @@ def test_finds_everything_detect_secrets_finds_and_more(
     assert {f for f in ours if f[2] not in OUR_PLUGIN_TYPES} == theirs  # same engine, same findings
     assert {f[2] for f in ours - theirs} == OUR_PLUGIN_TYPES  # the formats detect-secrets 1.5 misses
     assert {f[0] for f in ours} >= set(FILES)
+
+
+def test_a_detect_secrets_the_pre_filter_was_not_verified_against_scans_without_it_and_says_so(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from detect_secrets.core import scan
+
+    names = plant(project) + plant(project, LOOK_ALIKES)
+    with_prefilter = findings(secrets(capsys, "--all-lines", "--no-cache", *names)[1])
+    monkeypatch.setattr("detect_secrets.__version__.VERSION", "1.6.0")  # the scan itself is 1.5.0's
+    code, lines = secrets(capsys, "--all-lines", "--no-cache", *names)
+    assert scan._process_line_based_plugins is not secrets_prefilter._prefiltered_lines
+    assert code == 1
+    assert findings(lines) == with_prefilter
+    assert {f for f in findings(lines) if f[2] not in OUR_PLUGIN_TYPES} == detect_secrets_scan(project, names)
+    note = "pre-filter off: detect-secrets 1.6.0 is not one it was verified against (1.5.x)"
+    assert note in lines
+    latest = json.loads(run_cli(project, "status", "--json").stdout)["latest"]["platform-secrets"]
+    assert latest["summary"].endswith(f" ({note})")
 
 
 def test_no_secret_value_reaches_output_journal_log_or_cache(

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hooks.lib import secrets_prefilter
+from hooks.lib.config import read_toml
 from hooks.lib.secrets_engine import _configured, load_engine
 from tests.secret_seeds import ALNUM, HEX, SEEDS, run
 
@@ -154,3 +155,32 @@ def test_a_plugin_the_pre_filter_does_not_know_switches_it_off() -> None:
             return set()
 
     assert secrets_prefilter.combined_pattern([LineReader()]) is None
+
+
+@pytest.mark.parametrize(
+    ("version", "supported"),
+    [
+        ("1.5.0", True),
+        ("1.5.1", True),
+        ("1.5", True),
+        ("1.4.0", False),
+        ("1.6.0", False),
+        ("1.50.0", False),
+        ("2.0.0", False),
+        ("15.0", False),
+    ],
+)
+def test_the_pre_filter_runs_only_on_the_detect_secrets_release_it_was_verified_against(
+    version: str, supported: bool
+) -> None:
+    assert secrets_prefilter.supported(version) is supported
+
+
+def test_the_installed_detect_secrets_and_the_dependency_bound_are_the_verified_release() -> None:
+    """The tests above compare the pre-filter with detect-secrets itself: they must run with it on."""
+    from detect_secrets.__version__ import VERSION
+
+    assert secrets_prefilter.supported(VERSION)
+    major, minor = secrets_prefilter.VERIFIED.split(".")
+    project = read_toml(Path(__file__).parent.parent / "pyproject.toml")["project"]
+    assert f"detect-secrets>={major}.{minor},<{major}.{int(minor) + 1}" in project["dependencies"]

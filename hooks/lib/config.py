@@ -55,11 +55,25 @@ def load_config(root: Path) -> Config:
     own = root / OWN_FILE
     if own.is_file():
         return _checked(Config(read_toml(own), OWN_FILE))
+    table = _pyproject_table(root)
+    return Config({}, None) if table is None else _checked(Config(table, PYPROJECT))
+
+
+def config_source(root: Path) -> str | None:
+    """The file that holds the repository's config (`.platform-gates.toml`, else pyproject.toml with our
+    table, however spelt), or None when neither does. It does not validate the settings."""
+    if (root / OWN_FILE).is_file():
+        return OWN_FILE
+    return None if _pyproject_table(root) is None else PYPROJECT
+
+
+def _pyproject_table(root: Path) -> Any:
+    """`[tool.platform-gates]` of pyproject.toml as parsed (any TOML spelling of it), None when absent."""
     pyproject = root / PYPROJECT
-    if pyproject.is_file() and _may_hold_our_table(pyproject):
-        table = read_toml(pyproject).get("tool", {}).get("platform-gates", {})
-        return _checked(Config(table, PYPROJECT))
-    return Config({}, None)
+    if not (pyproject.is_file() and _may_hold_our_table(pyproject)):
+        return None
+    tool = read_toml(pyproject).get("tool")
+    return tool.get("platform-gates") if isinstance(tool, dict) else None
 
 
 def _may_hold_our_table(pyproject: Path) -> bool:

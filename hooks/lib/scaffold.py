@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from hooks.lib.config import OWN_FILE, config_source
 from hooks.lib.documents import PLATFORM_DIR, document_name, read_header, scan_documents
 from hooks.lib.errors import GateError
 from hooks.lib.markdown import REQUIRED_SECTIONS
@@ -29,23 +30,19 @@ SECTION_HINTS = {
 
 
 def init(root: Path) -> list[str]:
-    """Create `.platform-mode/{plans,execution}` and a config stub; returns what was created."""
+    """Create `.platform-mode/{plans,execution}`, and a config stub if the repository has no config (a
+    stub would win over a pyproject.toml table); returns what was created."""
+    stub = config_source(root) is None
     created = []
     for folder in ("plans", "execution"):
         directory = root / PLATFORM_DIR / folder
         if not directory.is_dir():
             directory.mkdir(parents=True)
             created.append(f"{PLATFORM_DIR}/{folder}/")
-    has_config = (root / ".platform-gates.toml").exists() or _pyproject_has_config(root)
-    if not has_config:
-        (root / ".platform-gates.toml").write_text(CONFIG_STUB)
-        created.append(".platform-gates.toml")
+    if stub:
+        (root / OWN_FILE).write_text(CONFIG_STUB)
+        created.append(OWN_FILE)
     return created
-
-
-def _pyproject_has_config(root: Path) -> bool:
-    pyproject = root / "pyproject.toml"
-    return pyproject.is_file() and "[tool.platform-gates" in pyproject.read_text(errors="replace")
 
 
 def new_log(root: Path, plan: Path | None, title: str | None, today: dt.date | None = None) -> Path:

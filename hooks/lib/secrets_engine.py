@@ -50,6 +50,11 @@ class Engine(NamedTuple):
         text = json.dumps({"settings": self.settings, "version": self.version, "ours": ours}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    @property
+    def prefilter(self) -> bool:
+        """Whether the scan runs through our pre-filter: only on a detect-secrets it was verified against."""
+        return secrets_prefilter.supported(self.version)
+
 
 def load_engine(root: Path, baseline_path: Path | None) -> Engine:
     """detect-secrets' settings: the baseline's when there is one (as its own hook does), else defaults."""
@@ -88,7 +93,7 @@ def _configured(engine: Engine) -> Iterator[None]:
 
     with transient_settings(dict(engine.settings)):
         _forget_plugin_classes()
-        secrets_prefilter.install()
+        secrets_prefilter.install(engine.version)
         yield
     _forget_plugin_classes()
 
@@ -163,7 +168,7 @@ def _init_worker(engine: Engine) -> None:
 
     configure_settings_from_baseline(dict(engine.settings))
     _forget_plugin_classes()
-    secrets_prefilter.install()
+    secrets_prefilter.install(engine.version)
 
 
 def _scan_chunk(root: Path, names: list[str]) -> list[list[Secret]]:

@@ -5,7 +5,8 @@ injection (Yelp/detect-secrets#935, #77). Each plugin here yields a *necessary* 
 and one regex joins them: a regex plugin needs one of its own patterns to match, the keyword plugin one
 of its keywords, an entropy plugin a quoted run of its characters long enough to pass its limit. Lines
 that pass are scanned by detect-secrets' own code, unchanged, so the findings are exactly its findings.
-A plugin of any other kind switches the pre-filter off.
+A plugin of any other kind switches the pre-filter off, and so does a detect-secrets release other than
+the one whose private per-line loop it stands in for (the tests compare the two on that release only).
 """
 
 from __future__ import annotations
@@ -17,14 +18,25 @@ from typing import Any
 
 _SCOPED_FLAGS = {re.IGNORECASE: "i", re.VERBOSE: "x", re.MULTILINE: "m", re.DOTALL: "s"}
 _compiled: list[tuple[object, re.Pattern[str] | None]] = []  # (the plugin list it was built for, pattern)
+VERIFIED = "1.5"  # the detect-secrets series whose loop _prefiltered_lines copies; pyproject.toml pins it
 
 
-def install() -> None:
-    """Route detect-secrets' per-line loop through the pre-filter (in this process only)."""
+def supported(version: str) -> bool:
+    """Whether this detect-secrets version is one the pre-filter was verified against."""
+    return version.split(".")[:2] == VERIFIED.split(".")
+
+
+def install(version: str) -> None:
+    """Route detect-secrets' per-line loop through the pre-filter (in this process only) if `version` is
+    supported; with any other version detect-secrets keeps its own loop."""
     from detect_secrets.core import scan
 
+    global _original
+    if not supported(version):
+        if _original is not None:  # routed earlier in this process: back to detect-secrets' own loop
+            scan._process_line_based_plugins = _original
+        return
     if scan._process_line_based_plugins is not _prefiltered_lines:
-        global _original
         _original = scan._process_line_based_plugins
         scan._process_line_based_plugins = _prefiltered_lines
 
