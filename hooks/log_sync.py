@@ -20,6 +20,7 @@ from hooks.lib import git, processes
 from hooks.lib.arguments import Parser
 from hooks.lib.context import run_context
 from hooks.lib.errors import GateError
+from hooks.lib.files import replace_atomically
 from hooks.lib.gates import SYNC_HOOK
 from hooks.lib.output import error_line
 from hooks.lib.state import SYNC_NOTES, state_dir
@@ -145,7 +146,7 @@ def _note(root: Path, outcome: str) -> None:
     from hooks.lib.record import utc_now
 
     with contextlib.suppress(OSError):
-        (state_dir(root) / SYNC_NOTES).write_text(f"{utc_now()} {outcome}\n")
+        replace_atomically(state_dir(root) / SYNC_NOTES, f"{utc_now()} {outcome}\n".encode())
 
 
 if __name__ == "__main__":

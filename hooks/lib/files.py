@@ -41,8 +41,11 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def replace_atomically(path: Path, data: bytes, scratch: Path | None = None) -> None:
-    """Write `data` to a temporary file, fsync it, then rename it over `path`.
+def replace_atomically(
+    path: Path, data: bytes, scratch: Path | None = None, mtime_ns: int | None = None
+) -> None:
+    """Write `data` to a temporary file, fsync it, then rename it over `path` (with `mtime_ns` as its
+    modification time when given: no reader ever sees another).
 
     The temporary file lives in `scratch` (the ignored state directory) when given, so a writer killed
     mid-write leaves nothing in the user's tree; across file systems it falls back to `path`'s folder.
@@ -54,15 +57,15 @@ def replace_atomically(path: Path, data: bytes, scratch: Path | None = None) -> 
     if scratch is not None:
         scratch.mkdir(parents=True, exist_ok=True)
         try:
-            _replace_via(scratch / f"{path.name}.{os.getpid()}.tmp", path, data, mode)
+            _replace_via(scratch / f"{path.name}.{os.getpid()}.tmp", path, data, mode, mtime_ns)
             return
         except OSError as exc:
             if exc.errno != errno.EXDEV:
                 raise
-    _replace_via(path.with_name(f".{path.name}.{os.getpid()}.tmp"), path, data, mode)
+    _replace_via(path.with_name(f".{path.name}.{os.getpid()}.tmp"), path, data, mode, mtime_ns)
 
 
-def _replace_via(temporary: Path, path: Path, data: bytes, mode: int) -> None:
+def _replace_via(temporary: Path, path: Path, data: bytes, mode: int, mtime_ns: int | None) -> None:
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), mode)
         try:
@@ -70,6 +73,8 @@ def _replace_via(temporary: Path, path: Path, data: bytes, mode: int) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+        if mtime_ns is not None:
+            os.utime(temporary, ns=(mtime_ns, mtime_ns))
         temporary.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):

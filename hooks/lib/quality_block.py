@@ -389,6 +389,8 @@ def write_block(text: str, state: QualityStatus, when: str = "", aliases: Iterab
     nl = newline_of(text)
     rendered = render(state, when, nl)
     if block is not None:
+        if not text[: block.end].endswith(("\n", "\r")):  # the log ended on the marker, with no newline
+            rendered = rendered.removesuffix(nl)
         return text[: block.start] + rendered + text[block.end :]
     position, inserted = _insertion(text, outline, rendered, nl, tuple(aliases))
     new = text[:position] + inserted + text[position:]

@@ -9,7 +9,6 @@ rows of rewritten commits to their new ids, and leaves attempts that never becam
 from __future__ import annotations
 
 import calendar
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -150,9 +149,8 @@ def updated_status(
 
 
 def _sync_locked(root: Path, journal: Journal, target: Path, rel: str, config: Config) -> int:
+    """Place the pending records; with none, still carry the rows of commits a rebase replaced."""
     start = journal.synced_offset()
-    if next(journal.records(start), None) is None:
-        return 0
     text = read_text(target, rel)
     aliases = config.core().section_aliases.get(quality_block.SECTION, [])
     try:
@@ -163,14 +161,13 @@ def _sync_locked(root: Path, journal: Journal, target: Path, rel: str, config: C
         raise GateError(f"{rel}: {exc}") from exc
     if new != text:
         _replace_keeping_mtime(root, target, new, journal.directory)
-    journal.set_synced_offset(placement.resolved)
+    if placement.resolved != start:
+        journal.set_synced_offset(placement.resolved)
     return len(placement.placed)
 
 
 def _replace_keeping_mtime(root: Path, target: Path, text: str, scratch: Path) -> None:
     """Replace the log; an untracked one keeps its modification time, which says when the user last
     wrote it (log-freshness reads it: our rows must not look like an update)."""
-    before = target.stat()
-    replace_atomically(target, text.encode("utf-8"), scratch=scratch)
-    if not git.is_tracked(root, target):
-        os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    mtime_ns = None if git.is_tracked(root, target) else target.stat().st_mtime_ns
+    replace_atomically(target, text.encode("utf-8"), scratch=scratch, mtime_ns=mtime_ns)
