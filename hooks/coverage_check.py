@@ -263,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if stale:
             return _fail(run, f"{report.source} is older than {stale}: {what_to_run(data_path.name)}", report)
         previous = _previous(run, args.baseline, tracked)
-        change_set = ChangeSet.for_run(run.context, settings.compare_with)
+        change_set = ChangeSet.for_run(run.root, run.context, settings.compare_with, run.config.core().base)
         scope = functools.cache(functools.partial(coverage_scope, run.root, report))
         changes = changed_lines(report, added_lines(run.root, change_set), scope)
         verdict = judge(report, settings, previous, changes, what_to_run(data_path.name))

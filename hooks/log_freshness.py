@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not (run.root / PLATFORM_DIR).is_dir():
             summary = f"no {PLATFORM_DIR}/ directory: this repository has not opted in"
             return gate.finish(run, run.record(Status.SKIPPED, summary))
-        changes = ChangeSet.for_run(run.context, settings.compare_with)
+        changes = ChangeSet.for_run(run.root, run.context, settings.compare_with, run.config.core().base)
         changed = changed_files(run.root, changes)
         tip = run.context.to_ref if run.context.to_ref and not settings.compare_with else "HEAD"
         verdict = judge_freshness(run.root, changed, run.log, changes, settings, tip)

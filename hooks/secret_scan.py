@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cache = state_dir(run.root) / "cache" if settings.cache and not args.no_cache else None
         secrets = scan_files(run.root, files, engine, cache)
         if not settings.all_lines:
-            changes = ChangeSet.for_run(run.context)
+            changes = ChangeSet.for_run(run.root, run.context, base=run.config.core().base)
             paths = [gate.relative(run.root, f) for f in files]
             changed = set(changed_files(run.root, changes))
             secrets = judged(secrets, added_lines(run.root, changes, paths), changed)

@@ -1,12 +1,14 @@
-"""What a gate judges: staged under a commit, FROM..TO under pre-push, `--compare-with REF` in CI."""
+"""What a gate judges: staged under a commit, FROM...TO under pre-push, `--compare-with REF`, a CI's range."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from hooks.lib.ci import ci_range
 from hooks.lib.context import RunContext
 from hooks.lib.git import head_commit, run_git, split_z
 
@@ -25,12 +27,21 @@ class ChangeSet(NamedTuple):
     span: tuple[str, str] | None = None  # (FROM, TO) of a range; None for the staged change
 
     @classmethod
-    def for_run(cls, context: RunContext, compare_with: str | None = None) -> ChangeSet:
+    def for_run(
+        cls, root: Path, context: RunContext, compare_with: str | None = None, base: str | None = None
+    ) -> ChangeSet:
+        """The one place that decides: an explicit `--compare-with`, the pushed range, the CI job's range
+        (`base` is the config key for a CI this does not know), else the staged change."""
         if compare_with:
             return cls((f"{compare_with}...HEAD",), f"{compare_with}...HEAD", (compare_with, "HEAD"))
         if context.from_ref and context.to_ref:
             span = f"{context.from_ref}...{context.to_ref}"
             return cls((span,), span, (context.from_ref, context.to_ref))
+        if not context.in_commit:
+            found = ci_range(root, os.environ, base)
+            if found is not None:
+                span = f"{found.base[:7]}...HEAD"
+                return cls((f"{found.base}...HEAD",), f"{found.why}: {span}", (found.base, "HEAD"))
         return cls(STAGED, "staged changes")
 
     @property

@@ -29,6 +29,7 @@ class CoreSettings(NamedTuple):
     log: str | None = None
     section_aliases: Mapping[str, Sequence[str]] = types.MappingProxyType({})
     history: int = 0  # the Quality Report keeps the newest N commits of history (0: all)
+    base: str | None = None  # in a CI this does not know, the ref a job's change is judged against
 
 
 class Config(NamedTuple):
