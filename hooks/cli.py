@@ -79,8 +79,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_new_log(args: argparse.Namespace) -> int:
     root = git.repo_root()
     plan = Path(args.plan).absolute() if args.plan else None
-    path = scaffold.new_log(root, plan, args.title)
-    print(f"created {gate.relative(root, path)}")
+    created = scaffold.new_log(root, plan, args.title, supersede=args.supersede)
+    for rel in created.superseded:
+        print(f"{rel}: Status set to SUPERSEDED")
+    print(f"created {gate.relative(root, created.path)}")
     return 0
 
 
@@ -240,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("new-log", help="write the next numbered execution log")
     sub.add_argument("--plan", help="the plan it executes (default: the highest-numbered plan)")
     sub.add_argument("--title", help="the log's title (default: the plan's)")
+    sub.add_argument(
+        "--supersede", action="store_true", help="set the open log's Status to SUPERSEDED (else refused)"
+    )
     sub.set_defaults(func=cmd_new_log)
 
     sub = commands.add_parser("status", help="active log, plan, records, pending, latest per gate")

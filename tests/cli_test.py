@@ -54,20 +54,50 @@ def test_init_writes_the_stub_when_pyproject_only_names_us_elsewhere(repo: Path)
 
 
 def test_new_log_numbers_on_and_references_the_latest_plan(repo: Path) -> None:
-    add_platform_mode(repo)
+    write(repo / ".platform-mode/plans/plan001.plan.md", "# Plan 001: Bookmarks\n")
     write(repo / ".platform-mode/plans/plan002.plan.md", "# Plan 002: Search\n")
     result = run_cli(repo, "new-log")
     assert result.returncode == 0, result.stderr
-    text = (repo / ".platform-mode/execution/execution002.execution.md").read_text()
-    assert "**Document ID**: execution002.execution.md" in text
+    text = (repo / ".platform-mode/execution/execution001.execution.md").read_text()
+    assert "**Document ID**: execution001.execution.md" in text
     assert "**References**: [plan002.plan.md](../plans/plan002.plan.md)" in text
-    assert text.startswith("# Execution Log 002: Search\n")
+    assert text.startswith("# Execution Log 001: Search\n")
     for number, section in enumerate(
         ["Implementation Log", "Quality Report", "Decision Log", "Validation Report"], start=1
     ):
         assert f"## {number}. {section}\n" in text
-    assert status(repo)["active_log"] == ".platform-mode/execution/execution002.execution.md"
+    assert status(repo)["active_log"] == ".platform-mode/execution/execution001.execution.md"
     assert status(repo)["plan"] == ".platform-mode/plans/plan002.plan.md"
+
+
+def test_new_log_with_an_open_log_is_refused_and_offers_to_supersede_it(repo: Path) -> None:
+    log = add_platform_mode(repo)
+    before = log.read_bytes()
+    result = run_cli(repo, "new-log")
+    assert result.returncode == 2
+    assert "still open" in result.stderr and "--supersede" in result.stderr
+    assert log.read_bytes() == before
+    assert not (repo / ".platform-mode/execution/execution002.execution.md").exists()
+
+
+def test_new_log_supersede_marks_the_old_log_and_keeps_its_shape(repo: Path) -> None:
+    log = add_platform_mode(
+        repo, LOG.replace("**Status**: IN PROGRESS", "**Status**: IN PROGRESS\n**Sprint**: 001")
+    )
+    before = log.read_text()
+    write(repo / ".platform-mode/plans/plan002.plan.md", "# Plan 002: Search\n")
+    result = run_cli(repo, "new-log", "--supersede")
+    assert result.returncode == 0, result.stderr
+    assert f"{LOG_REL}: Status set to SUPERSEDED" in result.stdout
+    assert log.read_text() == before.replace("**Status**: IN PROGRESS", "**Status**: SUPERSEDED")
+    text = (repo / ".platform-mode/execution/execution002.execution.md").read_text()
+    assert "**Document ID**: execution002.execution.md\n" in text
+    assert "**Status**: IN PROGRESS\n**Sprint**:\n" in text  # the previous log's own field, to fill in
+    # the previous log's headings, empty: not the template's words
+    assert "## 3. Implementation Execution Log\n\n## 4. ✅ Quality Report\n" in text
+    assert "## 6. Decision Log and Lessons Learned\n" in text
+    assert "Sprint Start" not in text
+    assert status(repo)["active_log"] == ".platform-mode/execution/execution002.execution.md"
 
 
 def test_new_log_with_a_missing_plan_is_bad_input(repo: Path) -> None:

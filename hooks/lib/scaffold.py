@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
+from typing import NamedTuple
 
 from hooks.lib.config import OWN_FILE, config_source
 from hooks.lib.documents import PLATFORM_DIR, document_name, read_header, scan_documents
 from hooks.lib.errors import GateError
-from hooks.lib.markdown import REQUIRED_SECTIONS
+from hooks.lib.files import read_text, replace_atomically
+from hooks.lib.markdown import (
+    REQUIRED_SECTIONS,
+    is_terminal_status,
+    normalize_key,
+    parse_header,
+    parse_outline,
+    split_lines,
+)
+
+HEADER_KEYS = ("Document ID", "Created", "Status", "References")
+_BOLD_KEY = re.compile(r"^\s*\*\*(?P<key>[^*\n]+?):?\*\*:?")
+_STATUS_VALUE = re.compile(r"^(\s*(?:\*\*[^*]+?:?\*\*:?|status:)[ \t]*).*$", re.IGNORECASE)
 
 CONFIG_STUB = """\
 # platform-gates settings; every key is optional. See the README for each gate's keys.
@@ -45,8 +59,14 @@ def init(root: Path) -> list[str]:
     return created
 
 
-def new_log(root: Path, plan: Path | None, title: str | None, today: dt.date | None = None) -> Path:
-    """Write the next numbered execution log, referencing `plan` (default: the highest-numbered plan)."""
+def new_log(
+    root: Path, plan: Path | None, title: str | None, today: dt.date | None = None, supersede: bool = False
+) -> NewLog:
+    """Write the next numbered execution log, referencing `plan` (default: the highest-numbered plan).
+
+    It keeps the previous log's header fields and section headings (new values, empty sections), else
+    follows the execute template. An open log is superseded only when asked (two open logs mislead).
+    """
     documents = scan_documents(root)
     if plan is None:
         plans = documents.of_kind("plan")
@@ -54,30 +74,81 @@ def new_log(root: Path, plan: Path | None, title: str | None, today: dt.date | N
     elif not plan.is_file():
         raise GateError(f"plan not found: {plan}")
     logs = documents.of_kind("execution")
+    still_open = [log for log in logs if not is_terminal_status(read_header(log.path, log.rel).get("status"))]
+    if still_open and not supersede:
+        names = ", ".join(log.rel for log in still_open)
+        raise GateError(
+            f"{names} is still open: set its Status to COMPLETE first, or run "
+            "`platform-gates new-log --supersede` (its Status becomes SUPERSEDED)"
+        )
     number = logs[-1].number + 1 if logs else 1
     directory = root / PLATFORM_DIR / "execution"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / document_name("execution", number)
-    today = today or dt.date.today()
     heading = title or _title_from(plan) or f"Execution Log {number:03d}"
     reference = "(none yet: add a link to the plan)"
     if plan is not None:
         link = Path(os.path.relpath(plan.absolute(), directory.absolute())).as_posix()
         reference = f"[{plan.name}]({link})"
-    lines = [
-        f"# Execution Log {number:03d}: {heading}",
-        "",
-        f"**Document ID**: {path.name}",
-        f"**Created**: {today.isoformat()}",
-        "**Status**: IN PROGRESS",
-        f"**References**: {reference}",
-        "",
-    ]
-    for index, section in enumerate(REQUIRED_SECTIONS, start=1):
-        lines += [f"## {index}. {section}", "", SECTION_HINTS[section], ""]
+    created = (today or dt.date.today()).isoformat()
+    values = dict(
+        zip(map(normalize_key, HEADER_KEYS), (path.name, created, "IN PROGRESS", reference), strict=True)
+    )
+    previous = read_text(logs[-1].path, logs[-1].rel) if logs else None
+    shape = _shape_of(previous) if previous is not None else None
+    lines = [f"# Execution Log {number:03d}: {heading}", ""]
+    if shape is None:
+        lines += [f"**{key}**: {values[normalize_key(key)]}" for key in HEADER_KEYS] + [""]
+        for index, section in enumerate(REQUIRED_SECTIONS, start=1):
+            lines += [f"## {index}. {section}", "", SECTION_HINTS[section], ""]
+    else:
+        fields, headings = shape
+        lines += [f"**{key}**: {values.get(normalize_key(key), '')}".rstrip() for key in fields] + [""]
+        lines += [line for heading_line in headings for line in (heading_line, "")]
     with path.open("x", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(lines))
-    return path
+    for log in still_open:
+        _set_status(log.path, log.rel, "SUPERSEDED")
+    return NewLog(path, tuple(log.rel for log in still_open))
+
+
+class NewLog(NamedTuple):
+    path: Path
+    superseded: tuple[str, ...]  # the logs whose Status became SUPERSEDED
+
+
+def _shape_of(text: str) -> tuple[list[str], list[str]] | None:
+    """The bold header keys (as written) and the `##`/`###` headings of a log; None for front matter."""
+    if parse_header(text).front_matter:
+        return None
+    fields: list[str] = []
+    for line in split_lines(text.removeprefix("\ufeff")):
+        if line.startswith("## "):
+            break
+        match = _BOLD_KEY.match(line)
+        if match:
+            fields.append(match["key"])
+    keys = {normalize_key(key) for key in fields}
+    fields += [
+        key for key in ("Document ID", "Created", "Status", "References") if normalize_key(key) not in keys
+    ]
+    outline = parse_outline(text)
+    headings = [f"{'#' * h.level} {h.title}" for h in outline.headings if h.level in (2, 3)]
+    return fields, headings
+
+
+def _set_status(path: Path, rel: str, status: str) -> None:
+    """Rewrite the Status field's value in place; every other byte stays."""
+    text = read_text(path, rel)
+    field = parse_header(text, rel).fields.get("status")
+    if field is None:
+        raise GateError(f"{rel}: no Status field to mark {status}")
+    lines = split_lines(text)
+    index = field.line - 1
+    line = lines[index]
+    ending = line[len(line.rstrip("\r\n")) :]
+    lines[index] = _STATUS_VALUE.sub(lambda m: m[1] + status, line.rstrip("\r\n"), count=1) + ending
+    replace_atomically(path, "".join(lines).encode("utf-8"))
 
 
 def _title_from(plan: Path | None) -> str | None:
