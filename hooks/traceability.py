@@ -39,13 +39,14 @@ from hooks.lib.markdown import (
     Outline,
     find_section,
     is_terminal_status,
+    normalize_heading,
     parse_date,
     parse_header,
     parse_outline,
     status_word,
 )
 from hooks.lib.outline_cache import OutlineCache
-from hooks.lib.output import counts_text, print_finding
+from hooks.lib.output import counts_text, plural, print_finding
 from hooks.lib.record import Status, fingerprint
 
 GATE = "platform-traceability"
@@ -61,6 +62,7 @@ _FAMILIES = sorted(REQUIREMENT | ADR | DEC, key=len, reverse=True)
 _DEFINING_PREFIX = re.compile(r"[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|\|[ \t]*)?(?:\*\*|`)?")
 _DEFINING_HEADING = re.compile(r"(?:[^\s:]+\s+){0,3}(?:\*\*|`)?(?P<id>[A-Z]+-\d{3,}(?:\.\d+)*)\b")
 _DEC_IN_TITLE = re.compile(r"\bDEC-\d{3,}\b")
+_BOLD_LABEL = re.compile(r"^\s*\*\*([^*\n]+)\*\*:?\s*$")  # `**Acceptance Criteria**:` alone on its line
 _UNCHECKED = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[ \](?:\s|$)", re.MULTILINE)
 
 
@@ -367,12 +369,23 @@ def _terminal(
     doc: Parsed, parsed: Sequence[Parsed], aliases: Mapping[str, Sequence[str]]
 ) -> Iterator[Finding]:
     status = status_word(doc.header.get("status"))
+    other_lines: list[int] = []
     for match in _UNCHECKED.finditer(doc.text):
         index = doc.line_of(match.start())
-        if index is not None:
+        if index is None:
+            continue
+        if _is_acceptance_criterion(doc, index):
             yield Finding(
                 doc.rel, index + 1, Level.ERROR, f"unchecked acceptance criterion in a {status} log"
             )
+        else:
+            other_lines.append(index + 1)
+    if other_lines:  # checklists of preparation, environments, reviews: worth a look, not a refusal
+        message = (
+            f"{plural(len(other_lines), 'unchecked checklist item')} outside acceptance criteria in a "
+            f"{status} log (first at line {other_lines[0]})"
+        )
+        yield Finding(doc.rel, other_lines[0], Level.WARN, message)
     plan_ids: set[str] = set()
     for plan in _plans(doc, parsed):
         plan_ids |= set(plan.cited(REQUIREMENT))
@@ -385,6 +398,24 @@ def _terminal(
         if not _covered(identifier, cited):
             message = f"Validation Report does not cite {identifier}, which its plan cites"
             yield Finding(doc.rel, at, Level.ERROR, message)
+
+
+def _is_acceptance_criterion(doc: Parsed, index: int) -> bool:
+    """Under an acceptance-criteria or definition-of-done heading, or such a bold label
+    (`**Acceptance Criteria Progress**:`), whichever is nearer above the checkbox."""
+    heading = max((h.line for h in doc.outline.headings if h.line < index), default=-1)
+    for number in range(index - 1, heading, -1):
+        label = _BOLD_LABEL.match(doc.outline.lines[number])
+        if label:
+            return _names_acceptance(label[1])
+    return heading >= 0 and _names_acceptance(
+        next(h.title for h in doc.outline.headings if h.line == heading)
+    )
+
+
+def _names_acceptance(title: str) -> bool:
+    words = f" {normalize_heading(title)} "
+    return " acceptance criteri" in words or " definition of done " in words
 
 
 def _open_logs(parsed: Sequence[Parsed]) -> Iterator[Finding]:
