@@ -50,6 +50,7 @@ class FreshnessSettings(NamedTuple):
     max_commits: int = 0  # an update of the log in the last N commits still counts
     max_age_hours: float = 0.0  # an update of the log within the last N hours still counts
     compare_with: str | None = None
+    also_counts: Sequence[str] = ()  # globs of documents whose change counts as a log update (stories)
 
 
 class Verdict(NamedTuple):
@@ -91,6 +92,11 @@ def judge_freshness(
     in_change_set = log.rel in changed
     if in_change_set and _user_text_changed(root, log.rel, *changes.sides(root)):
         return Verdict(Status.PASS, f"{what}; {log.rel} is updated with them", implementation)
+    progress = [path for path in changed if any(fnmatch.fnmatchcase(path, g) for g in settings.also_counts)]
+    if progress:
+        return Verdict(
+            Status.PASS, f"{what}; {progress[0]} (also-counts) is updated with them", implementation
+        )
     tracked = git.is_tracked(root, log.path)
     if not tracked and _untracked_log_is_newer(root, log.path, implementation):
         return Verdict(

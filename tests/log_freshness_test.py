@@ -496,3 +496,18 @@ def test_a_refused_run_does_not_refresh_an_untracked_log_for_the_next_attempt(
     git(repo, "add", "app.py")
     assert freshness(capsys)[0] == 1
     assert freshness(capsys)[0] == 1
+
+
+def test_a_story_document_in_also_counts_keeps_the_log_fresh(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_platform_mode(repo)
+    commit(repo, "plan and log")
+    write(repo / "app.py", "print('v2')\n")
+    write(repo / ".platform-mode/stories/story001.story.md", "# Story 001\n\n- [x] done\n")
+    git(repo, "add", "-A")
+    assert freshness(capsys)[0] == 1  # by default only the execution log counts
+    write(repo / ".platform-gates.toml", '[log-freshness]\nalso-counts = [".platform-mode/stories/*.md"]\n')
+    code, out = freshness(capsys)
+    assert code == 0
+    assert ".platform-mode/stories/story001.story.md (also-counts) is updated with them" in out
