@@ -458,6 +458,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary = f"{len(documents.documents)} documents, " + (counts_text(counts) or "no findings")
     if strict:
         summary += " (strict)"
+    worst = max(findings, key=lambda finding: finding.level, default=None)
+    if worst is not None and worst.level >= Level.WARN:  # the record shows it even when the hook passes
+        summary += f"; first {worst.level.name}: {worst.path}:{worst.line} {worst.message}"
     record = run.record(
         status,
         summary,

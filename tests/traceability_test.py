@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -573,3 +574,16 @@ def test_a_second_run_reads_outlines_from_the_cache_and_agrees(
     assert findings(capsys) == first
     edit_log(documents, "- [ ] A bookmark", "- [x] A bookmark")
     assert findings(capsys) == (0, [])  # the edited log is parsed anew
+
+
+def test_a_passing_run_keeps_its_first_warning_in_the_record(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_world(repo)
+    assert main([]) == 0
+    capsys.readouterr()
+    latest = json.loads(run_cli(repo, "status", "--json").stdout)["latest"]["platform-traceability"]
+    assert latest["status"] == "pass"
+    assert latest["summary"].endswith(
+        f"first WARN: {LOG_PATH}:1 no Deployment Package section (a heading with the words 'Deployment Package')"
+    )
