@@ -78,13 +78,14 @@ def judge_freshness(
     implementation = tuple(path for path in changed if is_implementation(path, ignore))
     if not implementation:
         return Verdict(Status.PASS, f"no implementation files in {changes.description}")
-    what = f"{plural(len(implementation), 'implementation file')} changed"
+    count = f"{plural(len(implementation), 'implementation file')} changed"
+    what = f"{count} in {changes.description}"  # a pass says what it judged, or it could be vacuous
     if log.rel is None or log.path is None:
         documents = scan_documents(root)
         if documents.of_kind("plan") or documents.of_kind("execution"):
             return Verdict(
                 Status.FAIL,
-                f"{what} but there is no open execution log",
+                f"{count} but there is no open execution log",
                 implementation,
                 "start one with `platform-gates new-log` (or reopen the last one: set its Status back)",
             )
@@ -116,7 +117,7 @@ def judge_freshness(
     )
     return Verdict(
         Status.FAIL,
-        f"{what} but {missing} ({_since(log.path, last, settings)})",
+        f"{count} but {missing} ({_since(log.path, last, settings)})",
         implementation,
         f"add an entry to its {section} section and {how}",
     )

@@ -266,7 +266,7 @@ def test_analysis_only_is_not_yet_a_reason_to_demand_a_log(
     git(repo, "add", "app.py")
     code, out = freshness(capsys)
     assert code == 0
-    assert "SKIPPED - 1 implementation file changed; no plans or execution logs yet" in out
+    assert "SKIPPED - 1 implementation file changed in staged changes; no plans or execution logs yet" in out
 
 
 def test_the_new_log_template_names_its_implementation_log(

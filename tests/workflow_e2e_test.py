@@ -74,7 +74,7 @@ def test_complete_log_with_an_unchecked_criterion_fails_traceability(repo: Path,
     git(repo, "add", LOG_REL)
     result = git_through_hooks(repo, "commit", "-m", "reopen a criterion")
     assert result.returncode == 1
-    assert f"{LOG_REL}:11: ERROR unchecked acceptance criterion in a COMPLETE log" in result.stdout
+    assert f"{LOG_REL}:12: ERROR unchecked acceptance criterion in a COMPLETE log" in result.stdout
 
 
 def test_pre_push_refuses_a_pushed_range_of_code_commits_without_the_log(

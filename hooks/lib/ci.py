@@ -26,7 +26,7 @@ class CiRange(NamedTuple):
 
 def ci_range(root: Path, environ: Mapping[str, str], base_setting: str | None = None) -> CiRange | None:
     """The range the CI job judges, or None outside CI; a GateError when the clone lacks its base."""
-    if not environ.get("CI") and not environ.get("GITHUB_ACTIONS") and not environ.get("TF_BUILD"):
+    if not any(_set(environ.get(name)) for name in ("CI", "GITHUB_ACTIONS", "TF_BUILD", "GITLAB_CI")):
         return None
     if environ.get("GITHUB_ACTIONS") == "true":
         return _github(root, environ)
@@ -35,8 +35,10 @@ def ci_range(root: Path, environ: Mapping[str, str], base_setting: str | None = 
         if sha:
             return CiRange(_commit(root, sha, "the merge request's base"), "merge request")
         before = environ.get("CI_COMMIT_BEFORE_SHA", _NO_COMMIT)
+        default = environ.get("CI_DEFAULT_BRANCH") or "HEAD"
         if before != _NO_COMMIT:
-            return CiRange(_commit(root, before, "the pushed range's start"), "push")
+            return _pushed(root, before, default)
+        return CiRange(_merge_base(root, f"origin/{default}"), f"new branch: the merge base with {default}")
     if environ.get("TF_BUILD") and environ.get("SYSTEM_PULLREQUEST_TARGETBRANCH"):
         branch = environ["SYSTEM_PULLREQUEST_TARGETBRANCH"].removeprefix("refs/heads/")
         return CiRange(_merge_base(root, f"origin/{branch}"), f"pull request into {branch}")
@@ -57,10 +59,39 @@ def _github(root: Path, environ: Mapping[str, str]) -> CiRange:
             raise GateError("a pull request job without GITHUB_BASE_REF: the base branch is unknown")
         return CiRange(_merge_base(root, f"origin/{branch}"), f"pull request into {branch}")
     before = _nested(event, "before")
-    if name == "push" and before and before != _NO_COMMIT:
-        return CiRange(_commit(root, before, "the pushed range's start (the event's before)"), "push")
     default = _nested(event, "repository", "default_branch") or "HEAD"
-    return CiRange(_merge_base(root, f"origin/{default}"), f"new branch: the merge base with {default}")
+    if name == "push" and before and before != _NO_COMMIT:
+        return _pushed(root, before, default)
+    why = "new branch" if name == "push" else name or "CI"
+    return CiRange(_merge_base(root, f"origin/{default}"), f"{why}: the merge base with {default}")
+
+
+def _pushed(root: Path, before: str, default: str) -> CiRange:
+    """A push's range. A `before` that a full clone lacks was dropped by a force push: the branch is then
+    judged from its merge base with the default branch; a shallow clone is told to fetch."""
+    if _is_shallow(root) or _exists(root, before):
+        return CiRange(_commit(root, before, "the pushed range's start"), "push")
+    base = _merge_base(root, f"origin/{default}")
+    return CiRange(
+        base, f"push (before {before[:7]} is not in this repository: a force push?), from {default}"
+    )
+
+
+def _set(value: str | None) -> bool:
+    """`CI=true` is CI; `CI=false` (set by some projects for local runs) is not."""
+    return value is not None and value.strip().lower() not in ("", "0", "false", "no")
+
+
+def _is_shallow(root: Path) -> bool:
+    return run_git("rev-parse", "--is-shallow-repository", cwd=root).strip() == "true"
+
+
+def _exists(root: Path, sha: str) -> bool:
+    try:
+        run_git("cat-file", "-e", f"{sha}^{{commit}}", cwd=root)
+    except GateError:
+        return False
+    return True
 
 
 def _event(path: str | None) -> dict[str, object]:
@@ -88,10 +119,13 @@ def _commit(root: Path, sha: str, what: str) -> str:
 
 
 def _merge_base(root: Path, ref: str) -> str:
-    try:
-        run_git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", cwd=root)
-    except GateError as exc:
-        raise GateError(f"this clone has no {ref} to compare with: {_FETCH_ALL}") from exc
+    if not _exists(root, ref):
+        if ref == "origin/HEAD" and not _is_shallow(root):  # a runner that fetched rather than cloned
+            raise GateError(
+                "this clone has no origin/HEAD to compare with: set the config key base (e.g. "
+                '"origin/main"), or run `git remote set-head origin --auto` in the job'
+            )
+        raise GateError(f"this clone has no {ref} to compare with: {_FETCH_ALL}")
     try:
         return run_git("merge-base", ref, "HEAD", cwd=root).strip()
     except GateError as exc:
