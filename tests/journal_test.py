@@ -135,7 +135,7 @@ log = find_active_log(root, config)
 context = run_context()
 for n in range(10**6):
     record = Record(gate="crash", status=Status.PASS, summary=f"n{n}", time="2026-11-24T10:00:00Z",
-                    duration_s=0.0, id=f"{sys.argv[2]}{n:08d}")
+                    duration_s=0.0, id=f"{sys.argv[2]}{n:08d}", commit=sys.argv[3])
     record_result(root, record, log, context, config)
     print(record.id, flush=True)
 """
@@ -149,9 +149,10 @@ def test_sigkill_at_random_points_never_loses_or_tears_a_record(repo: Path) -> N
     rng = random.Random(20261124)
     confirmed: list[str] = []  # ids a writer reported as recorded before it was killed
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    head = git(repo, "rev-parse", "HEAD").strip()
     for kill in range(60):
         writer = subprocess.Popen(
-            [sys.executable, "-c", _WRITER, str(repo), f"{kill:08x}"],
+            [sys.executable, "-c", _WRITER, str(repo), f"{kill:08x}", head],
             stdout=subprocess.PIPE,
             text=True,
             env=env,
@@ -181,7 +182,7 @@ def test_sigkill_at_random_points_never_loses_or_tears_a_record(repo: Path) -> N
     assert block.state.status["crash"][1] == newest.summary
 
 
-def _append_many(root: str, worker: int, count: int) -> None:
+def _append_many(root: str, worker: int, count: int, head: str) -> None:
     from hooks.lib.config import load_config
     from hooks.lib.context import run_context
     from hooks.lib.documents import find_active_log
@@ -199,6 +200,7 @@ def _append_many(root: str, worker: int, count: int) -> None:
             time="2026-11-24T10:00:00Z",
             duration_s=0.0,
             id=new_id(),
+            commit=head,  # a record names the commit it judged: the log's rows are per commit
         )
         record_result(path, record, log, context, config)
 
@@ -208,7 +210,10 @@ def test_sixteen_processes_times_two_hundred_records_through_the_library(repo: P
     import multiprocessing
 
     log = add_platform_mode(repo)
-    workers = [multiprocessing.Process(target=_append_many, args=(str(repo), n, 200)) for n in range(16)]
+    head = git(repo, "rev-parse", "HEAD").strip()
+    workers = [
+        multiprocessing.Process(target=_append_many, args=(str(repo), n, 200, head)) for n in range(16)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

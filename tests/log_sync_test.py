@@ -557,7 +557,7 @@ def test_a_hundred_commits_keep_one_status_row_per_gate_and_grow_the_block_by_a_
         block = find_block(text)
         state = block.state if block else empty()  # what a sync reads back from the log
         state = place(state, [Placed(commit_id(n), synthetic_record(gate, n)) for gate in LIBRARY_GATES])
-        text = write_block(text, state, synthetic_record("platform-lint", n).time)
+        text = write_block(text, state)
         lines = block_lines(text)
         assert lines is not None
         sizes.append((len(lines), sum(line == "```mermaid" for line in lines)))
@@ -673,13 +673,14 @@ def test_the_writer_keeps_every_byte_outside_the_block(
     head = ("\ufeff" if bom else "") + f"# Log{nl}{nl}## Quality Report{nl}{nl}"
     head += "".join(line + nl for line in before) + (nl if gap and before else "")
     tail = (nl if gap or not after else "") + nl.join(after) + (nl if final_newline else "")
-    original = head + render(first, "2026-01-01T10:00:00Z", nl) + tail
+    first, second = first._replace(when="2026-01-01T10:00:00Z"), second._replace(when="2026-01-02T10:00:00Z")
+    original = head + render(first, nl) + tail
 
-    once = write_block(original, second, "2026-01-02T10:00:00Z")
-    twice = write_block(once, first, "2026-01-01T10:00:00Z")  # the next write finds what we wrote
+    once = write_block(original, second)
+    twice = write_block(once, first)  # the next write finds what we wrote
 
     assert once.startswith(head) and once.endswith(tail)
-    assert once[len(head) : len(once) - len(tail)] == render(second, "2026-01-02T10:00:00Z", nl)
+    assert once[len(head) : len(once) - len(tail)] == render(second, nl)
     assert twice == original
     assert without_block(once) == head + tail
 
@@ -690,7 +691,7 @@ def test_a_log_that_ends_with_the_block_and_no_final_newline_keeps_having_none(n
     text = "\ufeff# Log" + nl + nl + "## Quality Report" + nl + nl + render(empty(), nl=nl).removesuffix(nl)
     state = place(empty(), [Placed(commit_id(1), synthetic_record("platform-lint", 1))])
 
-    written = write_block(text, state, "2026-01-02T10:00:00Z")
+    written = write_block(text, state._replace(when="2026-01-02T10:00:00Z"))
 
     assert written.startswith(text[: text.index(BEGIN)])
     assert written.endswith(END), repr(written[-40:])

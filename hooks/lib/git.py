@@ -95,6 +95,12 @@ def file_at(root: Path, revision: str, rel: str) -> str | None:
         return None
 
 
+def is_unmerged(root: Path, path: Path) -> bool:
+    """Whether `path` has unresolved merge-conflict entries in the index (a merge, rebase or stash apply)."""
+    rel = path.resolve().relative_to(root.resolve()).as_posix()
+    return bool(run_git("ls-files", "-z", "--unmerged", "--", f":(literal){rel}", cwd=root))
+
+
 def index_fingerprint_source(root: Path) -> str:
     """The staged blob ids of every path: what "the checked content" is for a whole-tree command."""
     return run_git("ls-files", "-z", "--stage", cwd=root)

@@ -35,6 +35,8 @@ _PERCENT = re.compile(r"\d+(?:\.\d+)?%")
 _FINDINGS = re.compile(r"\b(\d+) (?:new )?(?:findings?|secrets?)\b")
 _NO_FINDINGS = re.compile(r"\bno (?:new )?(?:findings|secrets)\b")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
+_WHEN = re.compile(r" at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC")
 PERCENT_METRICS = ("total", "documented_percent")
 # Where the execute template puts the Quality Report: before these sections, else after this one.
 _FOLLOWING_SECTIONS = ("Decision Log", "Validation Report", "Deployment Package", "Lessons Learned")
@@ -52,6 +54,7 @@ class QualityStatus(NamedTuple):
 
     status: dict[str, tuple[str, ...]]  # gate → its cells after the first, as STATUS_HEADER[1:]
     history: list[HistoryRow]
+    when: str = ""  # UTC time of the newest record placed, as the verdict line shows it
 
 
 class Block(NamedTuple):
@@ -68,7 +71,7 @@ class Placed(NamedTuple):
 
 
 def empty() -> QualityStatus:
-    return QualityStatus({}, [])
+    return QualityStatus({}, [], "")
 
 
 def without_block(text: str) -> str:
@@ -94,6 +97,11 @@ def find_block(text: str, outline: Outline | None = None) -> Block | None:
         return None
     first, last = span
     lines = [line.rstrip("\r\n") for line in outline.lines[first + 1 : last]]
+    if any(line.startswith(_CONFLICT_MARKERS) for line in lines):
+        raise GateError(
+            "the results block holds unresolved merge conflict markers: resolve the merge (keep either "
+            "side's block; `platform-gates sync` restores what the journal holds) before it is written"
+        )
     return Block(outline.line_offset(first), outline.line_offset(last + 1), _parse(lines))
 
 
@@ -126,7 +134,8 @@ def _parse(lines: Sequence[str]) -> QualityStatus:
                 state.history.append(HistoryRow(commit, note.strip("() "), filled))
     if not state.status and not state.history:
         return _converted(lines)
-    return state
+    when = next((match[1].replace(" ", "T") + "Z" for line in lines[:4] if (match := _WHEN.search(line))), "")
+    return state._replace(when=when)
 
 
 def _tables(lines: Sequence[str]) -> list[tuple[tuple[str, ...], list[list[str]]]]:
@@ -171,10 +180,10 @@ def _converted(lines: Sequence[str]) -> QualityStatus:
         commit = _OLD_ROW_ID.sub("", commit).strip() or "-"
         status = _status_of(result)
         cell = _history_cell(status, _figure_text(gate, metric))
-        change = _change(state, gate, commit, cell)
+        change = _change(state, gate, commit, cell, {})
         action = "-" if status in (Status.PASS, Status.SKIPPED) else _default_action(gate)
         state.status[gate] = (result, metric, change, threshold, tool, commit, action)
-        _put(state, commit, "", gate, cell)
+        _put(state, commit, gate, cell, {})
     return state
 
 
@@ -185,13 +194,26 @@ def _status_of(result: str) -> Status:
     return Status.ERROR
 
 
-def place(state: QualityStatus, placed: Iterable[Placed]) -> QualityStatus:
-    """`state` with each record in its commit's history row and, as the gate's latest, in the status."""
-    state = QualityStatus(dict(state.status), [row._replace(cells=dict(row.cells)) for row in state.history])
+def place(
+    state: QualityStatus, placed: Iterable[Placed], order: Mapping[str, int] = {}, latest: bool = True
+) -> QualityStatus:
+    """`state` with each record in its commit's history row and, when `latest`, as its gate's status.
+
+    `order` gives commits their place (committer time; newer first), so a commit placed late still sits
+    where it belongs; a commit it does not know goes on top. A record of a real commit retires the rows of
+    runs on uncommitted files (`abc1234+`): they were a passing state, and the journal keeps them.
+    """
+    state = QualityStatus(
+        dict(state.status), [row._replace(cells=dict(row.cells)) for row in state.history], state.when
+    )
     for commit, record in placed:
+        if not commit.endswith("+"):
+            state.history[:] = [row for row in state.history if not row.commit.endswith("+")]
         cell = _history_cell(record.status, figure_text(record))
-        change = _change(state, record.gate, commit, cell)
-        _put(state, commit, "", record.gate, cell)
+        change = _change(state, record.gate, commit, cell, order)
+        _put(state, commit, record.gate, cell, order)
+        if not latest:
+            continue
         failed = record.status in (Status.FAIL, Status.ERROR)
         action = (record.action or _default_action(record.gate)) if failed else "-"
         state.status[record.gate] = (
@@ -203,6 +225,7 @@ def place(state: QualityStatus, placed: Iterable[Placed]) -> QualityStatus:
             commit,
             action,
         )
+        state = state._replace(when=max(state.when, record.time))
     return state
 
 
@@ -211,19 +234,38 @@ def _default_action(gate: str) -> str:
     return known.action if known else f"see the output of {gate}"
 
 
-def _put(state: QualityStatus, commit: str, note: str, gate: str, cell: str) -> None:
+def _put(state: QualityStatus, commit: str, gate: str, cell: str, order: Mapping[str, int]) -> None:
     row = next((row for row in state.history if row.commit == commit), None)
     if row is None:
-        row = HistoryRow(commit, note, {})
-        state.history.insert(0, row)
+        row = HistoryRow(commit, "", {})
+        state.history.insert(_slot(state.history, commit, order), row)
     row.cells[gate] = cell
 
 
-def _change(state: QualityStatus, gate: str, commit: str, cell: str) -> str:
+def _slot(history: Sequence[HistoryRow], commit: str, order: Mapping[str, int]) -> int:
+    """Where a new row goes: above the first older commit `order` dates, or on top if it cannot date it."""
+    when = order.get(commit.rstrip("+"))
+    if when is None:
+        return 0
+    older = (i for i, row in enumerate(history) if order.get(row.commit.rstrip("+"), when) < when)
+    return next(older, len(history))
+
+
+def _change(state: QualityStatus, gate: str, commit: str, cell: str, order: Mapping[str, int]) -> str:
     """The difference from the gate's figure on the previous commit: `+1.4`, `-3`, `=`, or `new`."""
-    previous = next(
-        (row.cells[gate] for row in state.history if row.commit != commit and gate in row.cells), None
-    )
+    rows = state.history
+    own = next((i for i, row in enumerate(rows) if row.commit == commit), None)
+    if own is None:  # the commit's row is yet to be made: it goes where _put will put it
+        when = order.get(commit.rstrip("+"))
+        own = (
+            -1
+            if when is None
+            else next(
+                (i - 1 for i, row in enumerate(rows) if order.get(row.commit.rstrip("+"), when + 1) < when),
+                len(rows) - 1,
+            )
+        )
+    previous = next((row.cells[gate] for row in rows[own + 1 :] if gate in row.cells), None)
     if previous is None:
         return "new"
     now, before = figure_of(cell), figure_of(previous)
@@ -301,16 +343,16 @@ def relabel(state: QualityStatus, rewritten: Mapping[str, str | None]) -> Qualit
             commit = f"{new}{cells[5][len(base) :]} (from {base})" if new else f"{cells[5]} (rewritten)"
             cells = (*cells[:5], commit, *cells[6:])
         status[gate] = cells
-    return QualityStatus(status, history)
+    return QualityStatus(status, history, state.when)
 
 
 def keep_newest(state: QualityStatus, rows: int | None) -> QualityStatus:
     return state if not rows or len(state.history) <= rows else state._replace(history=state.history[:rows])
 
 
-def render(state: QualityStatus, when: str = "", nl: str = "\n", markers: bool = True) -> str:
+def render(state: QualityStatus, nl: str = "\n", markers: bool = True) -> str:
     """The block with `nl` line endings; `platform-gates report` shows it without the markers."""
-    lines = [BEGIN, CAPTION, "", verdict_line(state, when), ""]
+    lines = [BEGIN, CAPTION, "", verdict_line(state), ""]
     if state.status:
         lines += [_row(STATUS_HEADER), _row(("---",) * len(STATUS_HEADER))]
         lines += [_row((gate, *cells)) for gate, cells in sorted(state.status.items())]
@@ -328,16 +370,19 @@ def render(state: QualityStatus, when: str = "", nl: str = "\n", markers: bool =
     return nl.join(lines if markers else lines[1:-1]) + nl
 
 
-def verdict_line(state: QualityStatus, when: str = "") -> str:
+def verdict_line(state: QualityStatus) -> str:
+    """`**abc1234** at … UTC: 4 pass, 1 fails, 1 skipped`: the newest commit, and each gate's latest."""
     if not state.status:
         return "**No gate has recorded a result yet.**"
     results = [_status_of(cells[0]) for cells in state.status.values()]
-    passing = sum(status in (Status.PASS, Status.SKIPPED) for status in results)
-    failing = len(results) - passing
+    parts = [
+        f"{count} {'fails' if status is Status.FAIL and count == 1 else _WORD[status]}"
+        for status in (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIPPED)
+        if (count := results.count(status))
+    ]
     newest = state.history[0].commit if state.history else "-"
-    at = f" at {when.replace('T', ' ').removesuffix('Z')} UTC" if when else ""
-    word = "fails" if failing == 1 else "fail"
-    return f"**{newest}**{at}: {passing} of {len(results)} gates pass, {failing} {word}."
+    at = f" at {state.when.replace('T', ' ').removesuffix('Z')} UTC" if state.when else ""
+    return f"**{newest}**{at}: latest result of each gate: {', '.join(parts)}."
 
 
 def chart(state: QualityStatus) -> list[str]:
@@ -381,13 +426,13 @@ def escape_cell(value: str) -> str:
     return text or "-"
 
 
-def write_block(text: str, state: QualityStatus, when: str = "", aliases: Iterable[str] = ()) -> str:
+def write_block(text: str, state: QualityStatus, aliases: Iterable[str] = ()) -> str:
     """The log text with `state` rendered in its block; the block (and a Quality Report section) made if
     missing. Everything outside the block stays as it was, byte for byte."""
     outline = parse_outline(text)
     block = find_block(text, outline)
     nl = newline_of(text)
-    rendered = render(state, when, nl)
+    rendered = render(state, nl)
     if block is not None:
         if not text[: block.end].endswith(("\n", "\r")):  # the log ended on the marker, with no newline
             rendered = rendered.removesuffix(nl)

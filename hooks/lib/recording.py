@@ -24,6 +24,8 @@ from hooks.lib.journal import Journal
 from hooks.lib.record import Record
 
 _CHECKED_ROWS = 50  # rows of the history checked for rewritten commits: rewrites touch recent ones
+_DAY_S = 86400
+_LOST_ROWS_SCAN = 5000  # journal records read back at most to find the rows a log lost
 
 
 class LogNotWritten(GateError):
@@ -138,25 +140,51 @@ def rewritten_commits(
 def updated_status(
     root: Path, journal: Journal, text: str, config: Config, start: int
 ) -> tuple[quality_block.QualityStatus, Placement]:
-    """What the block in `text` becomes with the journal's records from byte `start` placed in it."""
+    """What the block in `text` becomes with the journal's records from byte `start` placed in it, the rows
+    of rewritten commits carried, and the rows the log lost (a stash dropped, a merge that took one side)
+    of commits on HEAD's line placed again from the journal."""
     commits = git.recent_commits(root)
+    order = {commit.id[:7]: commit.time for commit in commits}
     placement = place_records(list(journal.records(start)), commits, start)
     block = quality_block.find_block(text)
     state = block.state if block else quality_block.empty()
     state = quality_block.relabel(state, rewritten_commits(root, state, commits))
-    state = quality_block.place(state, placement.placed)
+    state = quality_block.place(state, _lost_rows(journal, commits, state), order, latest=False)
+    state = quality_block.place(state, placement.placed, order)
     return quality_block.keep_newest(state, config.core().history), placement
+
+
+def _lost_rows(
+    journal: Journal, commits: Sequence[git.Commit], state: quality_block.QualityStatus
+) -> list[quality_block.Placed]:
+    """Records of commits on HEAD's line that have no history row, oldest first; read from the journal's
+    end back to a day before the oldest such commit."""
+    shown = {row.commit for row in state.history}
+    lacking = {commit.id[:7]: commit for commit in commits if commit.id[:7] not in shown}
+    if not lacking:
+        return []
+    by_tree = {commit.tree: commit.id[:7] for commit in reversed(commits) if commit.id[:7] in lacking}
+    since = min(commit.time for commit in lacking.values()) - _DAY_S
+    found: list[quality_block.Placed] = []
+    for count, record in enumerate(journal.records_from_end()):
+        if count >= _LOST_ROWS_SCAN or _epoch(record.time) < since:
+            break
+        label = by_tree.get(record.tree) if record.is_attempt else record.short_commit
+        if label in lacking and not record.dirty:
+            found.append(quality_block.Placed(label, record))
+    return found[::-1]
 
 
 def _sync_locked(root: Path, journal: Journal, target: Path, rel: str, config: Config) -> int:
     """Place the pending records; with none, still carry the rows of commits a rebase replaced."""
     start = journal.synced_offset()
+    if git.is_unmerged(root, target):
+        raise GateError(f"{rel} has an unresolved merge conflict: resolve it, then the results are written")
     text = read_text(target, rel)
     aliases = config.core().section_aliases.get(quality_block.SECTION, [])
     try:
         state, placement = updated_status(root, journal, text, config, start)
-        when = placement.placed[-1].record.time if placement.placed else ""
-        new = quality_block.write_block(text, state, when, aliases)
+        new = quality_block.write_block(text, state, aliases)
     except GateError as exc:
         raise GateError(f"{rel}: {exc}") from exc
     if new != text:

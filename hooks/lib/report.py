@@ -17,15 +17,14 @@ def quality_report(root: Path, log: ActiveLog, config: Config) -> str:
     journal = Journal(root, log.rel)
     text = read_text(inside_repo(root, log.path), log.rel or "") if log.path else ""
     start = journal.synced_offset() if log.path else 0
-    state, placement = updated_status(root, journal, text, config, start)
-    when = placement.placed[-1].record.time if placement.placed else ""
+    state, _ = updated_status(root, journal, text, config, start)
     title = f"## Quality Report: {log.rel or 'no active execution log'}\n\n"
-    return title + quality_block.render(state, when, markers=False)
+    return title + quality_block.render(state, markers=False)
 
 
 def run_history(root: Path, log: ActiveLog) -> str:
     """Every run in the journal, oldest first, with the commit it judged or what became of the attempt."""
-    by_tree = {commit.tree: commit.id[:7] for commit in reversed(git.recent_commits(root, 1000))}
+    by_tree = {commit.tree: commit.id[:7] for commit in reversed(git.recent_commits(root, 1000, "--all"))}
     lines = [
         f"## Every recorded run: {log.rel or 'no active execution log'}",
         "",
