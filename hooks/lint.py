@@ -22,15 +22,13 @@ from typing import NamedTuple
 
 from hooks.lib import gate
 from hooks.lib.arguments import Parser
-from hooks.lib.baseline import find_baseline, new_findings, save_baseline
-from hooks.lib.config import load_config
+from hooks.lib.baseline import default_path, find_baseline, new_findings
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
 from hooks.lib.output import counts_text, plural, print_finding
 from hooks.lib.record import Status
 
 GATE = "platform-lint"
-BASELINE = Path(".platform-gates/lint.baseline.json")
 RUFF_TIMEOUT_S = 600
 UNFORMATTED = "format"
 _UNFORMATTED = re.compile(r"^(?P<path>.+):\d+:\d+: unformatted\b", re.MULTILINE)
@@ -233,22 +231,12 @@ def notes(metrics: Mapping[str, float | str]) -> str:
     return f" ({metrics['excused']:g} excused by the baseline)" if metrics.get("excused") else ""
 
 
-def write_baseline(root: Path, output: Path) -> int:
-    """`platform-gates baseline lint`: every finding in the tracked Python files, as the baseline."""
-    settings = load_config(root).gate("lint", LintSettings)
-    from hooks.lib.runner import candidate_files, files_for, select_gates
-
-    files = files_for(select_gates(["lint"])[0], root, candidate_files(root, all_files=True))
-    findings = lint(root, files, settings, find_ruff()).findings if files else []
-    return save_baseline(output, GATE, (finding.key for finding in findings))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="files to lint (pre-commit passes them)")
     parser.add_argument("--max-complexity", type=int, help="turn on C901 at this ceiling")
     parser.add_argument("--no-format", action="store_true", help="skip `ruff format --check`")
-    parser.add_argument("--baseline", help=f"baseline file (default: {BASELINE} when it exists)")
+    parser.add_argument("--baseline", help=f"baseline file (default: {default_path('lint')} when it exists)")
     args = parser.parse_hook_args(argv)
     run = None
     try:
@@ -260,7 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = settings._replace(format=False)
         if settings.max_complexity is not None and settings.max_complexity < 1:
             raise GateError(f"max-complexity must be 1 or more, got {settings.max_complexity}")
-        baseline = find_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
+        baseline = find_baseline(
+            run.root, args.baseline or settings.baseline, run.root / default_path("lint")
+        )
         files = list(args.filenames)
         if files:
             result = lint(run.root, files, settings, find_ruff(), meanwhile=run.prepare_recording)

@@ -18,15 +18,14 @@ from typing import NamedTuple
 from hooks.lib import gate
 from hooks.lib.arguments import Parser
 from hooks.lib.bandit_scan import Issue, bandit_version, run_bandit
-from hooks.lib.baseline import find_baseline, new_findings, save_baseline
-from hooks.lib.config import load_config, read_toml
+from hooks.lib.baseline import default_path, find_baseline, new_findings
+from hooks.lib.config import read_toml
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
 from hooks.lib.output import counts_text, plural, print_finding, size_text
 from hooks.lib.record import Status
 
 GATE = "platform-security"
-BASELINE = Path(".platform-gates/security.baseline.json")
 LEVELS = ("low", "medium", "high")
 NOTES = {  # metric: how the summary names it
     "excused": "excused by the baseline",
@@ -161,22 +160,14 @@ def notes(metrics: Mapping[str, float | str]) -> str:
     return f" ({'; '.join(said)})" if said else ""
 
 
-def write_baseline(root: Path, output: Path) -> int:
-    """`platform-gates baseline security`: every finding in the tracked Python files, as the baseline."""
-    settings = load_config(root).gate("security", SecuritySettings)
-    from hooks.lib.runner import candidate_files, files_for, select_gates
-
-    files = files_for(select_gates(["security"])[0], root, candidate_files(root, all_files=True))
-    findings = scan(root, files, bandit_config(root), settings).findings
-    return save_baseline(output, GATE, (finding.key for finding in findings))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="Python files to scan (pre-commit passes them)")
     parser.add_argument("--severity", choices=LEVELS, help="report findings of this severity or higher")
     parser.add_argument("--confidence", choices=LEVELS, help="report findings of this confidence or higher")
-    parser.add_argument("--baseline", help=f"baseline file (default: {BASELINE} when it exists)")
+    parser.add_argument(
+        "--baseline", help=f"baseline file (default: {default_path('security')} when it exists)"
+    )
     args = parser.parse_hook_args(argv)
     run = None
     try:
@@ -187,7 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if value not in LEVELS:
                 raise GateError(f"{key} must be one of {', '.join(LEVELS)}, got {value!r}")
             settings = settings._replace(**{key: value})
-        baseline = find_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
+        baseline = find_baseline(
+            run.root, args.baseline or settings.baseline, run.root / default_path("security")
+        )
         files = [gate.relative(run.root, name) for name in args.filenames]
         result = scan(run.root, files, bandit_config(run.root), settings)
     except GateError as exc:
