@@ -142,6 +142,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_record(args: argparse.Namespace) -> int:
     run = gate.start(args.gate)
+    _ = run.log  # found now: a bad log setting stops the gate before it judges
     status = Status(args.status)
     summary = args.summary or f"{status.value} (recorded by hand)"
     return gate.finish(run, _record(run, status, summary, dict(args.metric or [])))
@@ -152,6 +153,7 @@ def cmd_exec(args: argparse.Namespace) -> int:
     if not command:
         raise GateError("exec needs a command after --")
     run = gate.start(args.gate)
+    _ = run.log  # found now: a bad log setting stops the gate before it judges
     executable = shutil.which(command[0])
     if executable is None:
         return gate.fail(args.gate, GateError(f"command not found: {command[0]}"), run)

@@ -240,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_hook_args(argv)
     run = None
     try:
-        run = gate.begin(GATE)  # the log is found while ruff works
+        run = gate.start(GATE)  # the log is found while ruff works
         settings = run.config.gate("lint", LintSettings)
         if args.max_complexity is not None:
             settings = settings._replace(max_complexity=args.max_complexity)

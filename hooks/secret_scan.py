@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = None
     try:
         run = gate.start(GATE)
+        _ = run.log  # found now: a bad log setting stops the gate before it judges
         settings = run.config.gate("secrets", SecretsSettings)
         if args.baseline:
             settings = settings._replace(baseline=args.baseline)

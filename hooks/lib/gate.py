@@ -40,7 +40,7 @@ class GateRun:
     @functools.cached_property
     def log(self) -> ActiveLog:
         """The active execution log, found on first use (a GateError when its setting is bad)."""
-        from hooks.lib.documents import find_active_log  # with the Markdown parser: see `begin`
+        from hooks.lib.documents import find_active_log  # with the Markdown parser: see `start`
 
         log = find_active_log(self.root, self.config)
         for message in log.warnings:
@@ -115,16 +115,11 @@ class GateRun:
 
 
 def start(gate: str, cwd: Path | None = None) -> GateRun:
-    """Everything a gate needs before it judges; a GateError when the repository, config or log is bad."""
-    run = begin(gate, cwd)
-    _ = run.log  # found now: a bad log setting stops the gate before it judges
-    return run
+    """The repository and config (a GateError when either is bad); the active log is found on first use.
 
-
-def begin(gate: str, cwd: Path | None = None) -> GateRun:
-    """The repository and config, without the active log: a gate whose tool runs in a subprocess starts
-    it first and calls `prepare_recording()` while it works, so that the log lookup (and its Markdown
-    parser) and the recorder's imports overlap the tool's run instead of delaying it."""
+    A gate that must not judge under a bad log setting touches `run.log` at once; one whose tool runs in a
+    subprocess starts the tool first and calls `prepare_recording()` while it works.
+    """
     started = time.monotonic()
     root = git.repo_root(cwd)
     return GateRun(gate, root, load_config(root), run_context(), started)
@@ -225,7 +220,7 @@ def relative(root: Path, path: str | os.PathLike[str]) -> str:
 
 
 def _recording() -> ModuleType:
-    """The recording machinery (journal, lock, Markdown writer), imported on first use (see `begin`)."""
+    """The recording machinery (journal, lock, Markdown writer), imported on first use (see `start`)."""
     import hooks.lib.recording
 
     return hooks.lib.recording
