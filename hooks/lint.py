@@ -101,6 +101,16 @@ def lint(
 
     `meanwhile` runs while ruff works (the gate finds its log and loads its recorder then).
     """
+    with _running(root, ruff_commands(ruff, files, settings)) as processes:
+        checked = content_fingerprint(root, files)
+        meanwhile()
+        outputs = {name: _finish(name, process) for name, process in processes.items()}
+    version = ruff.version or outputs["version"].decode().split()[-1]
+    return LintResult(parse_findings(root, outputs["check"], outputs.get("format")), version, checked)
+
+
+def ruff_commands(ruff: Ruff, files: Sequence[str], settings: LintSettings) -> dict[str, list[str]]:
+    """The ruff runs that lint `files`, by name: check, format (unless off), version (unless known)."""
     # JSON Lines, parsed a line at a time: a whole JSON array of a big tree's findings (with their fixes)
     # would be held in memory at once.
     check = [
@@ -134,26 +144,34 @@ def lint(
             "--",
             *files,
         ]
+    return commands
+
+
+def parse_findings(root: Path, check: bytes, format_check: bytes | None) -> list[Finding]:
+    """The findings in the output of `ruff check` and of `ruff format --check` (None when it did not run)."""
+    findings = [_finding(root, item) for item in _json_lines(check)]
+    if format_check is not None:
+        findings += [
+            Finding(_relative(root, match["path"]), 0, 0, UNFORMATTED, "would reformat")
+            for match in _UNFORMATTED.finditer(format_check.decode(errors="surrogateescape"))
+        ]
+    return sorted(findings, key=lambda f: (f.path, f.line, f.col, f.code))
+
+
+@contextlib.contextmanager
+def _running(root: Path, commands: Mapping[str, list[str]]) -> Iterator[dict[str, subprocess.Popen[bytes]]]:
+    """The commands, started at once in `root`; one still running when the block is left (on an error)
+    is killed: it must not outlive the gate."""
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         for name, command in commands.items():
             processes[name] = _start(name, command, root)
-        checked = content_fingerprint(root, files)
-        meanwhile()
-        outputs = {name: _finish(name, process) for name, process in processes.items()}
+        yield processes
     finally:
         for process in processes.values():
-            if process.poll() is None:  # an error before ruff was done: it must not outlive the gate
+            if process.poll() is None:
                 process.kill()
                 process.wait()
-    findings = [_finding(root, item) for item in _json_lines(outputs["check"])]
-    if settings.format:
-        findings += [
-            Finding(_relative(root, match["path"]), 0, 0, UNFORMATTED, "would reformat")
-            for match in _UNFORMATTED.finditer(outputs["format"].decode(errors="surrogateescape"))
-        ]
-    version = ruff.version or outputs["version"].decode().split()[-1]
-    return LintResult(sorted(findings, key=lambda f: (f.path, f.line, f.col, f.code)), version, checked)
 
 
 def _start(name: str, command: list[str], root: Path) -> subprocess.Popen[bytes]:
