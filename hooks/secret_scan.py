@@ -79,6 +79,29 @@ def judged(secrets: Sequence[Secret], added: dict[str, set[int]], changed: set[s
     return [s for s in secrets if (s.line in added[s.path] if s.path in added else s.path not in changed)]
 
 
+class ScanResult(NamedTuple):
+    secrets: list[Secret]  # new: outside the baseline, and on added lines unless whole files are judged
+    files: list[str]  # the files scanned
+    skipped: list[str]  # a note for each file not scanned, with the reason
+    detect_secrets_version: str
+    prefilter: bool  # False on a detect-secrets the pre-filter was not verified against: its own loop ran
+
+
+def scan(
+    root: Path, names: Sequence[str], settings: SecretsSettings, changes: ChangeSet | None
+) -> ScanResult:
+    """The new secrets in `names`: not in the baseline, and on the lines `changes` adds (None: any line)."""
+    files, skipped = choose_files(root, names, settings)
+    baseline = root / settings.baseline
+    engine = load_engine(root, baseline if baseline.is_file() else None)
+    secrets = scan_files(root, files, engine, state_dir(root) / "cache" if settings.cache else None)
+    if changes is not None:
+        paths = [gate.relative(root, f) for f in files]
+        changed = set(changed_files(root, changes))
+        secrets = judged(secrets, added_lines(root, changes, paths), changed)
+    return ScanResult(secrets, files, skipped, engine.version, engine.prefilter)
+
+
 def summarize(counts: Mapping[str, int], files: int) -> str:
     total = sum(counts.values())
     if not total:
@@ -111,37 +134,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = settings._replace(baseline=args.baseline)
         if args.all_lines:
             settings = settings._replace(all_lines=True)
-        baseline_path = run.root / settings.baseline
-        if args.baseline and not baseline_path.is_file():
+        if args.no_cache:
+            settings = settings._replace(cache=False)
+        if args.baseline and not (run.root / settings.baseline).is_file():
             raise GateError(f"baseline {args.baseline} does not exist")
-        files, notes = choose_files(run.root, args.filenames, settings)
-        engine = load_engine(run.root, baseline_path if baseline_path.is_file() else None)
-        cache = state_dir(run.root) / "cache" if settings.cache and not args.no_cache else None
-        secrets = scan_files(run.root, files, engine, cache)
-        if not settings.all_lines:
-            changes = ChangeSet.for_run(run.context)
-            paths = [gate.relative(run.root, f) for f in files]
-            changed = set(changed_files(run.root, changes))
-            secrets = judged(secrets, added_lines(run.root, changes, paths), changed)
+        changes = None if settings.all_lines else ChangeSet.for_run(run.context)
+        result = scan(run.root, args.filenames, settings, changes)
     except GateError as exc:
         return gate.fail(GATE, exc, run)
-    for secret in secrets:
+    for secret in result.secrets:
         print_finding(secret.path, secret.line, None, secret.type, f"(hash {secret.short_hash})")
-    for note in notes:
+    for note in result.skipped:
         print(note)
-    if not engine.prefilter:
-        print(prefilter_off(engine.version))
-    off = "" if engine.prefilter else f" ({prefilter_off(engine.version)})"
-    counts = collections.Counter(secret.type for secret in secrets)
-    summary = summarize(counts, len(files)) + (f" ({plural(len(notes), 'file')} skipped)" if notes else "")
+    if not result.prefilter:
+        print(prefilter_off(result.detect_secrets_version))
+    off = "" if result.prefilter else f" ({prefilter_off(result.detect_secrets_version)})"
+    counts = collections.Counter(secret.type for secret in result.secrets)
+    skipped = f" ({plural(len(result.skipped), 'file')} skipped)" if result.skipped else ""
     record = run.record(
-        Status.FAIL if secrets else Status.PASS,
-        summary + off,
-        files=len(files),
+        Status.FAIL if result.secrets else Status.PASS,
+        summarize(counts, len(result.files)) + skipped + off,
+        files=len(result.files),
         counts=dict(counts),
         threshold="whole files" if settings.all_lines else "added lines",
-        tools={"detect-secrets": engine.version},
-        fingerprint=fingerprint(f"{s.path}:{s.line}:{s.hash}" for s in secrets),
+        tools={"detect-secrets": result.detect_secrets_version},
+        fingerprint=fingerprint(f"{s.path}:{s.line}:{s.hash}" for s in result.secrets),
     )
     return gate.finish(run, gate.merge_with_earlier_call(run, record, summarize, notes=lambda _: off))
 
