@@ -26,7 +26,7 @@ from hooks.lib.baseline import default_path, find_baseline, new_findings
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
 from hooks.lib.output import counts_text, plural, print_finding
-from hooks.lib.record import Status
+from hooks.lib.record import Record, Status
 
 GATE = "platform-lint"
 RUFF_TIMEOUT_S = 600
@@ -50,6 +50,39 @@ class Finding(NamedTuple):
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.path, self.code, self.message)
+
+
+class LintTally(NamedTuple):
+    """What a lint call counted; `earlier + now` adds the calls of one pre-commit run."""
+
+    by_code: Mapping[str, int]
+    files: int
+    excused: int  # findings the baseline excused
+
+    # A tuple's `+` concatenates; a tally's adds up what the calls counted.
+    def __add__(self, other: LintTally) -> LintTally:  # type: ignore[override]
+        by_code = collections.Counter(self.by_code) + collections.Counter(other.by_code)
+        return LintTally(by_code, self.files + other.files, self.excused + other.excused)
+
+    @classmethod
+    def from_record(cls, record: Record) -> LintTally:
+        return cls(record.counts, record.files, gate.metric_count(record, "excused"))
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        return self.by_code
+
+    @property
+    def metrics(self) -> Mapping[str, float | str]:
+        return {"excused": self.excused}
+
+    def summary(self) -> str:
+        files = plural(self.files, "file")
+        excused = f" ({self.excused} excused by the baseline)" if self.excused else ""
+        total = sum(self.by_code.values())
+        if not total:
+            return f"no findings in {files}{excused}"
+        return f"{plural(total, 'finding')} in {files}: {counts_text(self.by_code)}{excused}"
 
 
 class Ruff(NamedTuple):
@@ -238,17 +271,6 @@ def _relative(root: Path, filename: str) -> str:
     return gate.relative(root, filename)
 
 
-def summarize(counts: Mapping[str, int], files: int) -> str:
-    total = sum(counts.values())
-    if not total:
-        return f"no findings in {plural(files, 'file')}"
-    return f"{plural(total, 'finding')} in {plural(files, 'file')}: {counts_text(counts)}"
-
-
-def notes(metrics: Mapping[str, float | str]) -> str:
-    return f" ({metrics['excused']:g} excused by the baseline)" if metrics.get("excused") else ""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="files to lint (pre-commit passes them)")
@@ -286,21 +308,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{finding.path}: would reformat")
         else:
             print_finding(finding.path, finding.line, finding.col, finding.code, finding.message)
-    counts = collections.Counter(finding.code for finding in findings)
-    metrics = {"excused": excused}
+    tally = LintTally(collections.Counter(finding.code for finding in findings), len(files), excused)
     record = run.record(
         Status.FAIL if findings else Status.PASS,
-        summarize(counts, len(files)) + notes(metrics),
-        files=len(files),
-        counts=dict(counts),
-        metrics=metrics,
+        tally.summary(),
+        files=tally.files,
+        counts=tally.counts,
+        metrics=tally.metrics,
         threshold=_threshold(settings),
         tools={"ruff": result.ruff_version} if result.ruff_version else {},
         fingerprint=result.fingerprint,
     )
-    return gate.finish(
-        run, gate.merge_with_earlier_call(run, record, summarize, summed_metrics=["excused"], notes=notes)
-    )
+    return gate.finish(run, gate.merge_with_earlier_call(run, record, tally))
 
 
 def _threshold(settings: LintSettings) -> str:

@@ -18,7 +18,7 @@ from hooks.lib.arguments import Parser
 from hooks.lib.changes import ChangeSet, added_lines, changed_files
 from hooks.lib.errors import GateError
 from hooks.lib.output import counts_text, plural, print_finding, size_text
-from hooks.lib.record import Status, fingerprint
+from hooks.lib.record import Record, Status, fingerprint
 from hooks.lib.secrets_engine import Secret, load_engine, scan_files
 from hooks.lib.secrets_prefilter import VERIFIED
 from hooks.lib.state import state_dir
@@ -32,6 +32,42 @@ class SecretsSettings(NamedTuple):
     all_lines: bool = False
     max_file_size_kib: int = 1024
     cache: bool = True
+
+
+class SecretsTally(NamedTuple):
+    """What a secrets call counted; `earlier + now` adds the calls of one pre-commit run."""
+
+    by_type: Mapping[str, int]
+    files: int
+    skipped: int | None  # None once an earlier call is added: a record does not keep how many it skipped
+    prefilter_off: str  # why the pre-filter was off (`prefilter_off`), or ""
+
+    # A tuple's `+` concatenates; a tally's adds up what the calls counted.
+    def __add__(self, other: SecretsTally) -> SecretsTally:  # type: ignore[override]
+        by_type = collections.Counter(self.by_type) + collections.Counter(other.by_type)
+        skipped = None if self.skipped is None or other.skipped is None else self.skipped + other.skipped
+        return SecretsTally(by_type, self.files + other.files, skipped, other.prefilter_off)
+
+    @classmethod
+    def from_record(cls, record: Record) -> SecretsTally:
+        return cls(record.counts, record.files, None, "")
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        return self.by_type
+
+    @property
+    def metrics(self) -> Mapping[str, float | str]:
+        return {}
+
+    def summary(self) -> str:
+        files = plural(self.files, "file")
+        notes = f" ({plural(self.skipped, 'file')} skipped)" if self.skipped else ""
+        notes += f" ({self.prefilter_off})" if self.prefilter_off else ""
+        total = sum(self.by_type.values())
+        if not total:
+            return f"no new secrets in {files}{notes}"
+        return f"{plural(total, 'new secret')} in {files}: {counts_text(self.by_type)}{notes}"
 
 
 def choose_files(root: Path, names: Sequence[str], settings: SecretsSettings) -> tuple[list[str], list[str]]:
@@ -102,13 +138,6 @@ def scan(
     return ScanResult(secrets, files, skipped, engine.version, engine.prefilter)
 
 
-def summarize(counts: Mapping[str, int], files: int) -> str:
-    total = sum(counts.values())
-    if not total:
-        return f"no new secrets in {plural(files, 'file')}"
-    return f"{plural(total, 'new secret')} in {plural(files, 'file')}: {counts_text(counts)}"
-
-
 def prefilter_off(version: str) -> str:
     """The note for a detect-secrets the pre-filter was not verified against: its own, slower, scan."""
     return f"pre-filter off: detect-secrets {version} is not one it was verified against ({VERIFIED}.x)"
@@ -146,21 +175,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_finding(secret.path, secret.line, None, secret.type, f"(hash {secret.short_hash})")
     for note in result.skipped:
         print(note)
-    if not result.prefilter:
-        print(prefilter_off(result.detect_secrets_version))
-    off = "" if result.prefilter else f" ({prefilter_off(result.detect_secrets_version)})"
-    counts = collections.Counter(secret.type for secret in result.secrets)
-    skipped = f" ({plural(len(result.skipped), 'file')} skipped)" if result.skipped else ""
+    off = "" if result.prefilter else prefilter_off(result.detect_secrets_version)
+    if off:
+        print(off)
+    by_type = collections.Counter(secret.type for secret in result.secrets)
+    tally = SecretsTally(by_type, len(result.files), len(result.skipped), off)
     record = run.record(
         Status.FAIL if result.secrets else Status.PASS,
-        summarize(counts, len(result.files)) + skipped + off,
-        files=len(result.files),
-        counts=dict(counts),
+        tally.summary(),
+        files=tally.files,
+        counts=tally.counts,
         threshold="whole files" if settings.all_lines else "added lines",
         tools={"detect-secrets": result.detect_secrets_version},
         fingerprint=fingerprint(f"{s.path}:{s.line}:{s.hash}" for s in result.secrets),
     )
-    return gate.finish(run, gate.merge_with_earlier_call(run, record, summarize, notes=lambda _: off))
+    return gate.finish(run, gate.merge_with_earlier_call(run, record, tally))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from hooks.lib.config import read_toml
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
 from hooks.lib.output import counts_text, plural, print_finding, size_text
-from hooks.lib.record import Status
+from hooks.lib.record import Record, Status
 
 GATE = "platform-security"
 LEVELS = ("low", "medium", "high")
@@ -67,6 +67,53 @@ class ScanResult(NamedTuple):
     excluded: int
     bandit_version: str
     fingerprint: str
+
+
+class SecurityTally(NamedTuple):
+    """What a security call counted; `earlier + now` adds the calls of one pre-commit run."""
+
+    by_test: Mapping[str, int]
+    by_severity: Mapping[str, int]
+    files: int  # scanned: the files of exclude_dirs aside
+    excused: int
+    excluded: int
+    unscanned: int
+
+    # A tuple's `+` concatenates; a tally's adds up what the calls counted.
+    def __add__(self, other: SecurityTally) -> SecurityTally:  # type: ignore[override]
+        return SecurityTally(
+            collections.Counter(self.by_test) + collections.Counter(other.by_test),
+            collections.Counter(self.by_severity) + collections.Counter(other.by_severity),
+            self.files + other.files,
+            self.excused + other.excused,
+            self.excluded + other.excluded,
+            self.unscanned + other.unscanned,
+        )
+
+    @classmethod
+    def from_record(cls, record: Record) -> SecurityTally:
+        by_test = {key: count for key, count in record.counts.items() if key not in LEVELS}
+        by_severity = {key: count for key, count in record.counts.items() if key in LEVELS}
+        excused, excluded, unscanned = (gate.metric_count(record, key) for key in NOTES)
+        return cls(by_test, by_severity, record.files, excused, excluded, unscanned)
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        return {**self.by_test, **self.by_severity}
+
+    @property
+    def metrics(self) -> Mapping[str, float | str]:
+        return {"excused": self.excused, "excluded": self.excluded, "unscanned": self.unscanned}
+
+    def summary(self) -> str:
+        files = plural(self.files, "file")
+        said = [f"{self.metrics[key]} {text}" for key, text in NOTES.items() if self.metrics[key]]
+        notes = f" ({'; '.join(said)})" if said else ""
+        total = sum(self.by_test.values())
+        if not total:
+            return f"no findings in {files}{notes}"
+        found = f"{plural(total, 'finding')} in {files}"
+        return f"{found}: {counts_text(self.by_test)}; severity {counts_text(self.by_severity)}{notes}"
 
 
 def bandit_config(root: Path) -> BanditConfig:
@@ -145,21 +192,6 @@ def _at_least(level: str, threshold: str) -> bool:
     return LEVELS.index(level) >= LEVELS.index(threshold) if level in LEVELS else True
 
 
-def summarize(counts: Mapping[str, int], files: int) -> str:
-    by_test = {key: value for key, value in counts.items() if key.startswith("B")}
-    by_severity = {key: value for key, value in counts.items() if key in LEVELS}
-    total = sum(by_test.values())
-    if not total:
-        return f"no findings in {plural(files, 'file')}"
-    found = f"{plural(total, 'finding')} in {plural(files, 'file')}"
-    return f"{found}: {counts_text(by_test)}; severity {counts_text(by_severity)}"
-
-
-def notes(metrics: Mapping[str, float | str]) -> str:
-    said = [f"{metrics[key]:g} {text}" for key, text in NOTES.items() if metrics.get(key)]
-    return f" ({'; '.join(said)})" if said else ""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="Python files to scan (pre-commit passes them)")
@@ -194,24 +226,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_finding(finding.path, finding.line, None, code, finding.message)
     for path, reason in result.unscanned:
         print(f"{path}: not scanned: {reason}")
-    counts = collections.Counter(f.test_id for f in findings) + collections.Counter(
-        f.severity for f in findings
+    tally = SecurityTally(
+        collections.Counter(f.test_id for f in findings),
+        collections.Counter(f.severity for f in findings),
+        len(files) - result.excluded,
+        excused,
+        result.excluded,
+        len(result.unscanned),
     )
-    scanned = len(files) - result.excluded
-    metrics = {"excused": excused, "excluded": result.excluded, "unscanned": len(result.unscanned)}
     record = run.record(
         Status.FAIL if findings else Status.PASS,
-        summarize(counts, scanned) + notes(metrics),
-        files=scanned,
-        counts=dict(counts),
-        metrics=metrics,
+        tally.summary(),
+        files=tally.files,
+        counts=tally.counts,
+        metrics=tally.metrics,
         threshold=f"severity >= {settings.severity}, confidence >= {settings.confidence}",
         tools={"bandit": result.bandit_version},
         fingerprint=result.fingerprint,
     )
-    return gate.finish(
-        run, gate.merge_with_earlier_call(run, record, summarize, summed_metrics=NOTES, notes=notes)
-    )
+    return gate.finish(run, gate.merge_with_earlier_call(run, record, tally))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,17 @@ from pathlib import Path
 import pytest
 
 from hooks.lib.errors import GateError
-from hooks.lint import Finding, LintSettings, Ruff, main, parse_findings, ruff_commands, ruff_reason
+from hooks.lib.record import Record, Status
+from hooks.lint import (
+    Finding,
+    LintSettings,
+    LintTally,
+    Ruff,
+    main,
+    parse_findings,
+    ruff_commands,
+    ruff_reason,
+)
 from hooks.lint import lint as lint_files
 from tests.util import add_platform_mode, commit, run_cli, write
 
@@ -299,3 +309,25 @@ def test_the_baseline_and_its_excuses_span_the_calls_of_one_pre_commit_run(
     report = json.loads(run_cli(project, "status", "--json").stdout)
     assert report["records"] == 1
     assert report["latest"]["platform-lint"]["metrics"] == {"excused": 3}
+
+
+@pytest.mark.parametrize(
+    ("earlier", "now", "summary"),
+    [
+        (LintTally({}, 2, 0), LintTally({}, 1, 0), "no findings in 3 files"),
+        (LintTally({}, 2, 3), LintTally({}, 1, 0), "no findings in 3 files (3 excused by the baseline)"),
+        (
+            LintTally({"F401": 1}, 2, 1),
+            LintTally({"E501": 2, "F401": 1}, 1, 0),
+            "4 findings in 3 files: E501 x2, F401 x2 (1 excused by the baseline)",
+        ),
+    ],
+)
+def test_a_lint_tally_adds_up_the_calls_and_reads_back_from_its_record(
+    earlier: LintTally, now: LintTally, summary: str
+) -> None:
+    assert (earlier + now).summary() == summary
+    record = Record(
+        "platform-lint", Status.FAIL, "", "", 0.0, "0", earlier.files, earlier.counts, earlier.metrics
+    )
+    assert LintTally.from_record(record) == earlier

@@ -145,6 +145,26 @@ def test_scan_returns_the_new_secrets_and_the_files_it_skipped_and_prints_nothin
     assert capsys.readouterr().out == ""
 
 
+def test_split_calls_of_one_pre_commit_run_leave_one_record(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project / "a.py", 'token = "ghp_Zq8Wkq9PLmD3vB7nR2tY5uI8oP1aS4dF6gH0"\n')
+    write(project / "b.py", "x = 1\n")
+    write(project / "c.py", 'other = "ghp_Wq8Zkq9PLmD3vB7nR2tY5uI8oP1aS4dF6gH1"\n')
+    git(project, "add", "-A")
+    monkeypatch.setenv("PRE_COMMIT", "1")  # both calls share pre-commit's process as parent: one run
+    assert secrets(capsys, "a.py", "b.py")[0] == 1
+    code, lines = secrets(capsys, "c.py")
+    assert code == 1
+    summary = "4 new secrets in 3 files: Base64 High Entropy String x2, GitHub Token x2"
+    assert lines[-1].startswith(f"platform-secrets: FAIL - {summary} · recorded")
+    report = json.loads(run_cli(project, "status", "--json").stdout)
+    assert report["records"] == 1
+    latest = report["latest"]["platform-secrets"]
+    assert (latest["summary"], latest["files"]) == (summary, 3)
+    assert latest["counts"] == {"Base64 High Entropy String": 2, "GitHub Token": 2}
+
+
 def test_a_file_with_nothing_staged_is_judged_whole(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import functools
 import os
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from hooks.lib import git
 from hooks.lib.config import Config, load_config
@@ -125,24 +124,46 @@ def start(gate: str, cwd: Path | None = None) -> GateRun:
     return GateRun(gate, root, load_config(root), run_context(), started)
 
 
+TallyT = TypeVar("TallyT", bound="Tally")
+
+
+class Tally(Protocol):
+    """What one call of a gate counted, in the record's terms: `earlier + now` is what the calls counted
+    together (as coverage.py's `Numbers` add), and `summary()` says it."""
+
+    @property
+    def files(self) -> int: ...
+
+    @property
+    def counts(self) -> Mapping[str, int]: ...
+
+    @property
+    def metrics(self) -> Mapping[str, float | str]: ...
+
+    def summary(self) -> str: ...
+
+    def __add__(self: TallyT, other: TallyT, /) -> TallyT: ...
+
+    @classmethod
+    def from_record(cls: type[TallyT], record: Record) -> TallyT: ...
+
+
+def metric_count(record: Record, name: str) -> int:
+    """A count that a record keeps among its metrics (0 when it has none)."""
+    value = record.metrics.get(name)
+    return int(value) if isinstance(value, (int, float)) else 0
+
+
 _SEVERITY = {Status.SKIPPED: 0, Status.PASS: 1, Status.FAIL: 2, Status.ERROR: 3}
 _RUN_LOOKBACK = 64  # pre-commit's calls of one hook follow each other: the earlier one is near the end
 
 
-def merge_with_earlier_call(
-    run: GateRun,
-    record: Record,
-    summarize: Callable[[Mapping[str, int], int], str],
-    *,
-    summed_metrics: Collection[str] = (),
-    notes: Callable[[Mapping[str, float | str]], str] | None = None,
-) -> Record:
+def merge_with_earlier_call(run: GateRun, record: Record, tally: Tally) -> Record:
     """One record per pre-commit run: a later call of the same run supersedes the earlier call's record.
 
     pre-commit splits a long file list into several calls even with `require_serial: true`; each call
-    judges its own files, and the record of the last one carries the counts of the whole run. The
-    `summed_metrics` (numbers such as "excused by the baseline") add up over the calls too, and `notes`
-    turns them into the text that follows the summary.
+    judges its own files (`record`, which counted `tally`), and the record of the last one carries what
+    the whole run counted.
     """
     if not run.context.in_pre_commit:
         return record
@@ -160,27 +181,17 @@ def merge_with_earlier_call(
     )
     if earlier is None:
         return record
-    counts = collections.Counter(earlier.counts)
-    counts.update(record.counts)
-    files = earlier.files + record.files
-    status = max(earlier.status, record.status, key=_SEVERITY.__getitem__)
-    metrics = dict(record.metrics)
-    for name in summed_metrics:
-        metrics[name] = _number(earlier.metrics.get(name)) + _number(record.metrics.get(name))
+    total = tally.from_record(earlier) + tally
     return record._replace(
-        status=status,
-        summary=summarize(counts, files) + (notes(metrics) if notes else ""),
-        counts=dict(counts),
-        metrics=metrics,
-        files=files,
+        status=max(earlier.status, record.status, key=_SEVERITY.__getitem__),
+        summary=total.summary(),
+        counts=dict(total.counts),
+        metrics=dict(total.metrics),
+        files=total.files,
         duration_s=round(earlier.duration_s + record.duration_s, 3),
         fingerprint=fingerprint([earlier.fingerprint, record.fingerprint]),
         supersedes=earlier.id,
     )
-
-
-def _number(value: float | str | None) -> float | int:
-    return value if isinstance(value, (int, float)) else 0
 
 
 def finish(run: GateRun, record: Record) -> int:
