@@ -55,22 +55,18 @@ class Finding(NamedTuple):
 class LintTally(NamedTuple):
     """What a lint call counted; `earlier + now` adds the calls of one pre-commit run."""
 
-    by_code: Mapping[str, int]
+    counts: Mapping[str, int]  # findings by rule code
     files: int
     excused: int  # findings the baseline excused
 
     # A tuple's `+` concatenates; a tally's adds up what the calls counted.
     def __add__(self, other: LintTally) -> LintTally:  # type: ignore[override]
-        by_code = collections.Counter(self.by_code) + collections.Counter(other.by_code)
-        return LintTally(by_code, self.files + other.files, self.excused + other.excused)
+        counts = collections.Counter(self.counts) + collections.Counter(other.counts)
+        return LintTally(counts, self.files + other.files, self.excused + other.excused)
 
     @classmethod
     def from_record(cls, record: Record) -> LintTally:
         return cls(record.counts, record.files, gate.metric_count(record, "excused"))
-
-    @property
-    def counts(self) -> Mapping[str, int]:
-        return self.by_code
 
     @property
     def metrics(self) -> Mapping[str, float | str]:
@@ -79,10 +75,10 @@ class LintTally(NamedTuple):
     def summary(self) -> str:
         files = plural(self.files, "file")
         excused = f" ({self.excused} excused by the baseline)" if self.excused else ""
-        total = sum(self.by_code.values())
+        total = sum(self.counts.values())
         if not total:
             return f"no findings in {files}{excused}"
-        return f"{plural(total, 'finding')} in {files}: {counts_text(self.by_code)}{excused}"
+        return f"{plural(total, 'finding')} in {files}: {counts_text(self.counts)}{excused}"
 
 
 class Ruff(NamedTuple):
@@ -309,17 +305,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print_finding(finding.path, finding.line, finding.col, finding.code, finding.message)
     tally = LintTally(collections.Counter(finding.code for finding in findings), len(files), excused)
-    record = run.record(
+    record = run.record_tally(
         Status.FAIL if findings else Status.PASS,
-        tally.summary(),
-        files=tally.files,
-        counts=tally.counts,
-        metrics=tally.metrics,
+        tally,
         threshold=_threshold(settings),
         tools={"ruff": result.ruff_version} if result.ruff_version else {},
         fingerprint=result.fingerprint,
     )
-    return gate.finish(run, gate.merge_with_earlier_call(run, record, tally))
+    return gate.finish(run, record)
 
 
 def _threshold(settings: LintSettings) -> str:

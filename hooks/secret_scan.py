@@ -37,24 +37,20 @@ class SecretsSettings(NamedTuple):
 class SecretsTally(NamedTuple):
     """What a secrets call counted; `earlier + now` adds the calls of one pre-commit run."""
 
-    by_type: Mapping[str, int]
+    counts: Mapping[str, int]  # new secrets by type
     files: int
     skipped: int | None  # None once an earlier call is added: a record does not keep how many it skipped
     prefilter_off: str  # why the pre-filter was off (`prefilter_off`), or ""
 
     # A tuple's `+` concatenates; a tally's adds up what the calls counted.
     def __add__(self, other: SecretsTally) -> SecretsTally:  # type: ignore[override]
-        by_type = collections.Counter(self.by_type) + collections.Counter(other.by_type)
+        counts = collections.Counter(self.counts) + collections.Counter(other.counts)
         skipped = None if self.skipped is None or other.skipped is None else self.skipped + other.skipped
-        return SecretsTally(by_type, self.files + other.files, skipped, other.prefilter_off)
+        return SecretsTally(counts, self.files + other.files, skipped, other.prefilter_off)
 
     @classmethod
     def from_record(cls, record: Record) -> SecretsTally:
         return cls(record.counts, record.files, None, "")
-
-    @property
-    def counts(self) -> Mapping[str, int]:
-        return self.by_type
 
     @property
     def metrics(self) -> Mapping[str, float | str]:
@@ -64,10 +60,10 @@ class SecretsTally(NamedTuple):
         files = plural(self.files, "file")
         notes = f" ({plural(self.skipped, 'file')} skipped)" if self.skipped else ""
         notes += f" ({self.prefilter_off})" if self.prefilter_off else ""
-        total = sum(self.by_type.values())
+        total = sum(self.counts.values())
         if not total:
             return f"no new secrets in {files}{notes}"
-        return f"{plural(total, 'new secret')} in {files}: {counts_text(self.by_type)}{notes}"
+        return f"{plural(total, 'new secret')} in {files}: {counts_text(self.counts)}{notes}"
 
 
 def choose_files(root: Path, names: Sequence[str], settings: SecretsSettings) -> tuple[list[str], list[str]]:
@@ -180,16 +176,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(off)
     by_type = collections.Counter(secret.type for secret in result.secrets)
     tally = SecretsTally(by_type, len(result.files), len(result.skipped), off)
-    record = run.record(
+    record = run.record_tally(
         Status.FAIL if result.secrets else Status.PASS,
-        tally.summary(),
-        files=tally.files,
-        counts=tally.counts,
+        tally,
         threshold="whole files" if settings.all_lines else "added lines",
         tools={"detect-secrets": result.detect_secrets_version},
         fingerprint=fingerprint(f"{s.path}:{s.line}:{s.hash}" for s in result.secrets),
     )
-    return gate.finish(run, gate.merge_with_earlier_call(run, record, tally))
+    return gate.finish(run, record)
 
 
 if __name__ == "__main__":

@@ -234,17 +234,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         result.excluded,
         len(result.unscanned),
     )
-    record = run.record(
+    record = run.record_tally(
         Status.FAIL if findings else Status.PASS,
-        tally.summary(),
-        files=tally.files,
-        counts=tally.counts,
-        metrics=tally.metrics,
+        tally,
         threshold=f"severity >= {settings.severity}, confidence >= {settings.confidence}",
         tools={"bandit": result.bandit_version},
         fingerprint=result.fingerprint,
     )
-    return gate.finish(run, gate.merge_with_earlier_call(run, record, tally))
+    return gate.finish(run, record)
 
 
 if __name__ == "__main__":

@@ -112,6 +112,29 @@ class GateRun:
             action=action,
         )
 
+    def record_tally(
+        self,
+        status: Status,
+        tally: Tally,
+        *,
+        threshold: str = "",
+        tools: Mapping[str, str] | None = None,
+        fingerprint: str = "",
+    ) -> Record:
+        """The record of a gate that counts: this call's tally, added to the earlier call's of the same
+        pre-commit run (`merge_with_earlier_call`)."""
+        record = self.record(
+            status,
+            tally.summary(),
+            files=tally.files,
+            counts=tally.counts,
+            metrics=tally.metrics,
+            threshold=threshold,
+            tools=tools,
+            fingerprint=fingerprint,
+        )
+        return merge_with_earlier_call(self, record, tally)
+
 
 def start(gate: str, cwd: Path | None = None) -> GateRun:
     """The repository and config (a GateError when either is bad); the active log is found on first use.
