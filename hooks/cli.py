@@ -15,7 +15,8 @@ from pathlib import Path
 
 from hooks.lib import gate, git, runner, scaffold
 from hooks.lib.arguments import Parser
-from hooks.lib.config import load_config
+from hooks.lib.baseline import Key, default_path, write_baseline
+from hooks.lib.config import Config, load_config
 from hooks.lib.documents import PLATFORM_DIR, find_active_log, inside_repo, plan_of
 from hooks.lib.errors import GateError
 from hooks.lib.files import read_text
@@ -30,7 +31,6 @@ from hooks.lib.state import STATE_DIR, SYNC_NOTES
 
 PROG = "platform-gates"
 GATE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-BASELINE_DIR = ".platform-gates"
 
 PRE_COMMIT_SNIPPET = """\
 Add to .pre-commit-config.yaml:
@@ -144,6 +144,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_record(args: argparse.Namespace) -> int:
     run = gate.start(args.gate)
+    _ = run.log  # found now: a bad log setting stops the gate before it judges
     status = Status(args.status)
     summary = args.summary or f"{status.value} (recorded by hand)"
     return gate.finish(run, _record(run, status, summary, dict(args.metric or [])))
@@ -154,6 +155,7 @@ def cmd_exec(args: argparse.Namespace) -> int:
     if not command:
         raise GateError("exec needs a command after --")
     run = gate.start(args.gate)
+    _ = run.log  # found now: a bad log setting stops the gate before it judges
     executable = shutil.which(command[0])
     if executable is None:
         return gate.fail(args.gate, GateError(f"command not found: {command[0]}"), run)
@@ -178,14 +180,30 @@ def _record(
 
 def cmd_baseline(args: argparse.Namespace) -> int:
     root = git.repo_root()
-    output = (
-        Path(args.output).absolute() if args.output else root / BASELINE_DIR / f"{args.gate}.baseline.json"
-    )
-    from hooks import lint, security  # the gates import ruff's and bandit's helpers: only when asked
-
-    count = (lint if args.gate == "lint" else security).write_baseline(root, output)
+    output = Path(args.output).absolute() if args.output else root / default_path(args.gate)
+    config = load_config(root)
+    spec = runner.select_gates([args.gate])[0]
+    files = runner.files_for(spec, root, runner.candidate_files(root, all_files=True))
+    count = write_baseline(output, spec.hook_id, _finding_keys(args.gate, root, config, files))
     print(f"{PROG} baseline: {count} {args.gate} finding(s) written to {gate.relative(root, output)}")
     return 0
+
+
+def _finding_keys(name: str, root: Path, config: Config, files: list[str]) -> list[Key]:
+    """The baseline keys of every finding of the gate `name` (lint or security) in `files`."""
+    # Each gate imports its tool's helpers: only the one asked for is imported.
+    if name == "lint":
+        from hooks import lint
+
+        settings = config.gate("lint", lint.LintSettings)
+        findings = lint.lint(root, files, settings, lint.find_ruff()).findings if files else []
+        return [finding.key for finding in findings]
+    from hooks import security
+
+    scanned = security.scan(
+        root, files, security.bandit_config(root), config.gate("security", security.SecuritySettings)
+    )
+    return [finding.key for finding in scanned.findings]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -283,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser("baseline", help="write a gate's baseline of the findings present now")
     sub.add_argument("gate", choices=["lint", "security"])
-    sub.add_argument("--output", help=f"where to write it (default: {BASELINE_DIR}/<gate>.baseline.json)")
+    sub.add_argument("--output", help=f"where to write it (default: {default_path('<gate>')})")
     sub.set_defaults(func=cmd_baseline)
     return parser
 

@@ -86,6 +86,29 @@ class Verdict(NamedTuple):
     summary: str
     problems: list[str]  # each a reason for a fail, in the user's words
     metrics: dict[str, float | str]
+    files: int  # the files the data lists (0 without data)
+    missed: dict[str, list[int]]  # changed lines the tests do not run, per file
+
+
+def unjudged(what: str, to_do: str, files: int = 0) -> Verdict:
+    """A fail on data missing or not to be trusted: the summary says what, the output also what to do."""
+    return Verdict(Status.FAIL, what, [f"{what}: {to_do}"], {}, files, {})
+
+
+def missing_data(named: str | None, parallel: Sequence[str]) -> Verdict:
+    """No data file (the one `named`, or none of DATA_FILES); `parallel`: `.coverage.*` files not combined."""
+    if parallel and not named:
+        return unjudged(
+            f"no combined coverage data ({len(parallel)} parallel .coverage.* files)",
+            "run `coverage combine`",
+        )
+    where = named or f"{', '.join(DATA_FILES)} in the repository root"
+    return unjudged(f"no coverage data ({where})", what_to_run(named))
+
+
+def stale_data(report: CoverageReport, newer: str, to_run: str) -> Verdict:
+    """The data is older than a source file it covers (`newer`): its figures may not hold any more."""
+    return unjudged(f"{report.source} is older than {newer}", to_run, len(report.files))
 
 
 # `rounded` and `under` mirror coverage.py 7's coverage/results.py: importing it costs the gate ~90 ms,
@@ -151,7 +174,9 @@ def judge(
     previous: tuple[float, str] | None,
     changes: ChangedLines,
     to_run: str = "run the tests with coverage",
+    judged: str = "",
 ) -> Verdict:
+    """The verdict on `report`; `judged` names the change whose lines count ("staged changes")."""
     exact = report.total_percent
     total = rounded(exact)  # the figure the record keeps, so deltas compare like with like
     problems: list[str] = []
@@ -176,7 +201,9 @@ def judge(
         parts.append(f"(first recorded figure{limit})")
     percent = changes.percent
     shown = f"{rounded(percent, 1):.1f}%" if percent is not None else "n/a"
-    parts.append(f"· changed lines {changes.hit}/{changes.total} = {shown}")
+    parts.append(
+        f"· changed lines {changes.hit}/{changes.total} = {shown}" + (f" in {judged}" if judged else "")
+    )
     metrics |= {"diff_covered": changes.hit, "diff_lines": changes.total}
     if percent is not None:
         metrics["diff_percent"] = rounded(percent)
@@ -190,7 +217,8 @@ def judge(
         problems.append(
             f"changed-line coverage {shown} is under diff-fail-under {settings.diff_fail_under:g}%"
         )
-    return Verdict(Status.FAIL if problems else Status.PASS, " ".join(parts), problems, metrics)
+    status = Status.FAIL if problems else Status.PASS
+    return Verdict(status, " ".join(parts), problems, metrics, len(report.files), changes.missed())
 
 
 def _signed(delta: float) -> str:
@@ -227,6 +255,29 @@ def _previous(run: gate.GateRun, baseline: str | None, tracked: list[str]) -> tu
     return float(record.metrics["total"]), f"{record.time[:10]} {record.short_commit}"
 
 
+def _check(
+    run: gate.GateRun, settings: CoverageSettings, baseline: str | None
+) -> tuple[Verdict, CoverageReport | None]:
+    """The verdict, and the report it judged: None when the data was missing, unusable or stale."""
+    data_path = find_data(run.root, settings.data)
+    if data_path is None:
+        return missing_data(settings.data, uncombined(run.root)), None
+    to_run = what_to_run(data_path.name)
+    tracked = split_z(run_git("ls-files", "-z", cwd=run.root))
+    try:
+        report = read_report(run.root, data_path, tracked)
+    except NoUsableData as exc:
+        return unjudged(str(exc), to_run), None
+    newer = stale_against(report, run.root, data_path)
+    if newer:
+        return stale_data(report, newer, to_run), None
+    previous = _previous(run, baseline, tracked)
+    change_set = ChangeSet.for_run(run.root, run.context, settings.compare_with, run.config.core().base)
+    scope = functools.cache(functools.partial(coverage_scope, run.root, report))
+    changes = changed_lines(report, added_lines(run.root, change_set), scope)
+    return judge(report, settings, previous, changes, to_run, change_set.description), report
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="ignored: the gate reads coverage data, not files")
@@ -244,6 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = None
     try:
         run = gate.start(GATE)
+        _ = run.log  # found now: a bad log setting stops the gate before it judges
         settings = run.config.gate("coverage", CoverageSettings)
         overrides = {
             key: value
@@ -251,52 +303,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             if key in CoverageSettings._fields and value is not None
         }
         settings = settings._replace(**overrides)
-        data_path = find_data(run.root, settings.data)
-        if data_path is None:
-            return _fail(run, _no_data(run.root, settings.data))
-        tracked = split_z(run_git("ls-files", "-z", cwd=run.root))
-        try:
-            report = read_report(run.root, data_path, tracked)
-        except NoUsableData as exc:
-            return _fail(run, f"{exc}: {what_to_run(data_path.name)}")
-        stale = stale_against(report, run.root, data_path)
-        if stale:
-            return _fail(run, f"{report.source} is older than {stale}: {what_to_run(data_path.name)}", report)
-        previous = _previous(run, args.baseline, tracked)
-        change_set = ChangeSet.for_run(run.root, run.context, settings.compare_with, run.config.core().base)
-        scope = functools.cache(functools.partial(coverage_scope, run.root, report))
-        changes = changed_lines(report, added_lines(run.root, change_set), scope)
-        verdict = judge(report, settings, previous, changes, what_to_run(data_path.name))
+        verdict, judged = _check(run, settings, args.baseline)
     except GateError as exc:
         return gate.fail(GATE, exc, run)
-    for path, lines in changes.missed().items():
+    for path, lines in verdict.missed.items():
         print(f"{path}:{ranges(lines)}: not covered")
     for problem in verdict.problems:
         print(problem)
-    record = run.record(
+    return gate.finish(run, _record(run, settings, verdict, judged))
+
+
+def _record(
+    run: gate.GateRun, settings: CoverageSettings, verdict: Verdict, judged: CoverageReport | None
+) -> Record:
+    """The verdict's record: one on data that was missing, unusable or stale names no threshold or data."""
+    if judged is None:
+        return run.record(verdict.status, verdict.summary, files=verdict.files)
+    return run.record(
         verdict.status,
         verdict.summary,
-        files=len(report.files),
+        files=verdict.files,
         metrics=verdict.metrics,
         threshold=_threshold(settings),
-        tools={"data": report.source},
-        fingerprint=report.fingerprint,
+        tools={"data": judged.source},
+        fingerprint=judged.fingerprint,
     )
-    return gate.finish(run, record)
-
-
-def _no_data(root: Path, named: str | None) -> str:
-    parts = uncombined(root)
-    if parts and not named:
-        return f"no combined coverage data ({len(parts)} parallel .coverage.* files): run `coverage combine`"
-    where = named or f"{', '.join(DATA_FILES)} in the repository root"
-    return f"no coverage data ({where}): {what_to_run(named)}"
-
-
-def _fail(run: gate.GateRun, reason: str, report: CoverageReport | None = None) -> int:
-    print(reason)
-    record: Record = run.record(Status.FAIL, reason.split(":")[0], files=len(report.files) if report else 0)
-    return gate.finish(run, record)
 
 
 def _threshold(settings: CoverageSettings) -> str:

@@ -22,15 +22,13 @@ from typing import NamedTuple
 
 from hooks.lib import gate
 from hooks.lib.arguments import Parser
-from hooks.lib.baseline import find_baseline, new_findings, save_baseline
-from hooks.lib.config import load_config
+from hooks.lib.baseline import default_path, find_baseline, new_findings
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
 from hooks.lib.output import counts_text, plural, print_finding
-from hooks.lib.record import Status
+from hooks.lib.record import Record, Status
 
 GATE = "platform-lint"
-BASELINE = Path(".platform-gates/lint.baseline.json")
 RUFF_TIMEOUT_S = 600
 UNFORMATTED = "format"
 _UNFORMATTED = re.compile(r"^(?P<path>.+):\d+:\d+: unformatted\b", re.MULTILINE)
@@ -52,6 +50,39 @@ class Finding(NamedTuple):
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.path, self.code, self.message)
+
+
+class LintTally(NamedTuple):
+    """What a lint call counted; `earlier + now` adds the calls of one pre-commit run."""
+
+    counts: Mapping[str, int]  # findings by rule code
+    files: int
+    excused: int  # findings the baseline excused
+
+    # A tuple's `+` concatenates; a tally's adds up what the calls counted.
+    def __add__(self, other: LintTally) -> LintTally:  # type: ignore[override]
+        counts = collections.Counter(self.counts) + collections.Counter(other.counts)
+        return LintTally(counts, self.files + other.files, self.excused + other.excused)
+
+    @classmethod
+    def from_record(cls, record: Record) -> LintTally:
+        return cls(record.counts, record.files, gate.metric_count(record, "excused"))
+
+    @property
+    def metrics(self) -> Mapping[str, float | str]:
+        return {"excused": self.excused}
+
+    @property
+    def findings(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        files = plural(self.files, "file")
+        excused = f" ({self.excused} excused by the baseline)" if self.excused else ""
+        total = sum(self.counts.values())
+        if not total:
+            return f"no findings in {files}{excused}"
+        return f"{plural(total, 'finding')} in {files}: {counts_text(self.counts)}{excused}"
 
 
 class Ruff(NamedTuple):
@@ -103,6 +134,16 @@ def lint(
 
     `meanwhile` runs while ruff works (the gate finds its log and loads its recorder then).
     """
+    with _running(root, ruff_commands(ruff, files, settings)) as processes:
+        checked = content_fingerprint(root, files)
+        meanwhile()
+        outputs = {name: _finish(name, process) for name, process in processes.items()}
+    version = ruff.version or outputs["version"].decode().split()[-1]
+    return LintResult(parse_findings(root, outputs["check"], outputs.get("format")), version, checked)
+
+
+def ruff_commands(ruff: Ruff, files: Sequence[str], settings: LintSettings) -> dict[str, list[str]]:
+    """The ruff runs that lint `files`, by name: check, format (unless off), version (unless known)."""
     # JSON Lines, parsed a line at a time: a whole JSON array of a big tree's findings (with their fixes)
     # would be held in memory at once.
     check = [
@@ -136,26 +177,34 @@ def lint(
             "--",
             *files,
         ]
+    return commands
+
+
+def parse_findings(root: Path, check: bytes, format_check: bytes | None) -> list[Finding]:
+    """The findings in the output of `ruff check` and of `ruff format --check` (None when it did not run)."""
+    findings = [_finding(root, item) for item in _json_lines(check)]
+    if format_check is not None:
+        findings += [
+            Finding(_relative(root, match["path"]), 0, 0, UNFORMATTED, "would reformat")
+            for match in _UNFORMATTED.finditer(format_check.decode(errors="surrogateescape"))
+        ]
+    return sorted(findings, key=lambda f: (f.path, f.line, f.col, f.code))
+
+
+@contextlib.contextmanager
+def _running(root: Path, commands: Mapping[str, list[str]]) -> Iterator[dict[str, subprocess.Popen[bytes]]]:
+    """The commands, started at once in `root`; one still running when the block is left (on an error)
+    is killed: it must not outlive the gate."""
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         for name, command in commands.items():
             processes[name] = _start(name, command, root)
-        checked = content_fingerprint(root, files)
-        meanwhile()
-        outputs = {name: _finish(name, process) for name, process in processes.items()}
+        yield processes
     finally:
         for process in processes.values():
-            if process.poll() is None:  # an error before ruff was done: it must not outlive the gate
+            if process.poll() is None:
                 process.kill()
                 process.wait()
-    findings = [_finding(root, item) for item in _json_lines(outputs["check"])]
-    if settings.format:
-        findings += [
-            Finding(_relative(root, match["path"]), 0, 0, UNFORMATTED, "would reformat")
-            for match in _UNFORMATTED.finditer(outputs["format"].decode(errors="surrogateescape"))
-        ]
-    version = ruff.version or outputs["version"].decode().split()[-1]
-    return LintResult(sorted(findings, key=lambda f: (f.path, f.line, f.col, f.code)), version, checked)
 
 
 def _start(name: str, command: list[str], root: Path) -> subprocess.Popen[bytes]:
@@ -222,37 +271,16 @@ def _relative(root: Path, filename: str) -> str:
     return gate.relative(root, filename)
 
 
-def summarize(counts: Mapping[str, int], files: int) -> str:
-    total = sum(counts.values())
-    if not total:
-        return f"no findings in {plural(files, 'file')}"
-    return f"{plural(total, 'finding')} in {plural(files, 'file')}: {counts_text(counts)}"
-
-
-def notes(metrics: Mapping[str, float | str]) -> str:
-    return f" ({metrics['excused']:g} excused by the baseline)" if metrics.get("excused") else ""
-
-
-def write_baseline(root: Path, output: Path) -> int:
-    """`platform-gates baseline lint`: every finding in the tracked Python files, as the baseline."""
-    settings = load_config(root).gate("lint", LintSettings)
-    from hooks.lib.runner import candidate_files, files_for, select_gates
-
-    files = files_for(select_gates(["lint"])[0], root, candidate_files(root, all_files=True))
-    findings = lint(root, files, settings, find_ruff()).findings if files else []
-    return save_baseline(output, GATE, (finding.key for finding in findings))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="files to lint (pre-commit passes them)")
     parser.add_argument("--max-complexity", type=int, help="turn on C901 at this ceiling")
     parser.add_argument("--no-format", action="store_true", help="skip `ruff format --check`")
-    parser.add_argument("--baseline", help=f"baseline file (default: {BASELINE} when it exists)")
+    parser.add_argument("--baseline", help=f"baseline file (default: {default_path('lint')} when it exists)")
     args = parser.parse_hook_args(argv)
     run = None
     try:
-        run = gate.begin(GATE)  # the log is found while ruff works
+        run = gate.start(GATE)  # the log is found while ruff works
         settings = run.config.gate("lint", LintSettings)
         if args.max_complexity is not None:
             settings = settings._replace(max_complexity=args.max_complexity)
@@ -260,7 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = settings._replace(format=False)
         if settings.max_complexity is not None and settings.max_complexity < 1:
             raise GateError(f"max-complexity must be 1 or more, got {settings.max_complexity}")
-        baseline = find_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
+        baseline = find_baseline(
+            run.root, args.baseline or settings.baseline, run.root / default_path("lint")
+        )
         files = list(args.filenames)
         if files:
             result = lint(run.root, files, settings, find_ruff(), meanwhile=run.prepare_recording)
@@ -278,21 +308,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{finding.path}: would reformat")
         else:
             print_finding(finding.path, finding.line, finding.col, finding.code, finding.message)
-    counts = collections.Counter(finding.code for finding in findings)
-    metrics = {"excused": excused}
-    record = run.record(
+    tally = LintTally(collections.Counter(finding.code for finding in findings), len(files), excused)
+    record = run.record_tally(
         Status.FAIL if findings else Status.PASS,
-        summarize(counts, len(files)) + notes(metrics),
-        files=len(files),
-        counts=dict(counts),
-        metrics=metrics,
+        tally,
         threshold=_threshold(settings),
         tools={"ruff": result.ruff_version} if result.ruff_version else {},
         fingerprint=result.fingerprint,
     )
-    return gate.finish(
-        run, gate.merge_with_earlier_call(run, record, summarize, summed_metrics=["excused"], notes=notes)
-    )
+    return gate.finish(run, record)
 
 
 def _threshold(settings: LintSettings) -> str:

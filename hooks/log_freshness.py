@@ -218,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = None
     try:
         run = gate.start(GATE)
+        _ = run.log  # found now: a bad log setting stops the gate before it judges
         settings = run.config.gate("log-freshness", FreshnessSettings)
         overrides = {
             "compare_with": args.compare_with,

@@ -18,7 +18,7 @@ from hooks.lib.arguments import Parser
 from hooks.lib.changes import ChangeSet, added_lines, changed_files
 from hooks.lib.errors import GateError
 from hooks.lib.output import counts_text, plural, print_finding, size_text
-from hooks.lib.record import Status, fingerprint
+from hooks.lib.record import Record, Status, fingerprint
 from hooks.lib.secrets_engine import Secret, load_engine, scan_files
 from hooks.lib.secrets_prefilter import VERIFIED
 from hooks.lib.state import state_dir
@@ -32,6 +32,42 @@ class SecretsSettings(NamedTuple):
     all_lines: bool = False
     max_file_size_kib: int = 1024
     cache: bool = True
+
+
+class SecretsTally(NamedTuple):
+    """What a secrets call counted; `earlier + now` adds the calls of one pre-commit run."""
+
+    counts: Mapping[str, int]  # new secrets by type
+    files: int
+    skipped: int | None  # None once an earlier call is added: a record does not keep how many it skipped
+    prefilter_off: str  # why the pre-filter was off (`prefilter_off`), or ""
+
+    # A tuple's `+` concatenates; a tally's adds up what the calls counted.
+    def __add__(self, other: SecretsTally) -> SecretsTally:  # type: ignore[override]
+        counts = collections.Counter(self.counts) + collections.Counter(other.counts)
+        skipped = None if self.skipped is None or other.skipped is None else self.skipped + other.skipped
+        return SecretsTally(counts, self.files + other.files, skipped, other.prefilter_off)
+
+    @classmethod
+    def from_record(cls, record: Record) -> SecretsTally:
+        return cls(record.counts, record.files, None, "")
+
+    @property
+    def metrics(self) -> Mapping[str, float | str]:
+        return {}
+
+    @property
+    def findings(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        files = plural(self.files, "file")
+        notes = f" ({plural(self.skipped, 'file')} skipped)" if self.skipped else ""
+        notes += f" ({self.prefilter_off})" if self.prefilter_off else ""
+        total = sum(self.counts.values())
+        if not total:
+            return f"no new secrets in {files}{notes}"
+        return f"{plural(total, 'new secret')} in {files}: {counts_text(self.counts)}{notes}"
 
 
 def choose_files(root: Path, names: Sequence[str], settings: SecretsSettings) -> tuple[list[str], list[str]]:
@@ -79,11 +115,27 @@ def judged(secrets: Sequence[Secret], added: dict[str, set[int]], changed: set[s
     return [s for s in secrets if (s.line in added[s.path] if s.path in added else s.path not in changed)]
 
 
-def summarize(counts: Mapping[str, int], files: int) -> str:
-    total = sum(counts.values())
-    if not total:
-        return f"no new secrets in {plural(files, 'file')}"
-    return f"{plural(total, 'new secret')} in {plural(files, 'file')}: {counts_text(counts)}"
+class ScanResult(NamedTuple):
+    secrets: list[Secret]  # new: outside the baseline, and on added lines unless whole files are judged
+    files: list[str]  # the files scanned
+    skipped: list[str]  # a note for each file not scanned, with the reason
+    detect_secrets_version: str
+    prefilter: bool  # False on a detect-secrets the pre-filter was not verified against: its own loop ran
+
+
+def scan(
+    root: Path, names: Sequence[str], settings: SecretsSettings, changes: ChangeSet | None
+) -> ScanResult:
+    """The new secrets in `names`: not in the baseline, and on the lines `changes` adds (None: any line)."""
+    files, skipped = choose_files(root, names, settings)
+    baseline = root / settings.baseline
+    engine = load_engine(root, baseline if baseline.is_file() else None)
+    secrets = scan_files(root, files, engine, state_dir(root) / "cache" if settings.cache else None)
+    if changes is not None:
+        paths = [gate.relative(root, f) for f in files]
+        changed = set(changed_files(root, changes))
+        secrets = judged(secrets, added_lines(root, changes, paths), changed)
+    return ScanResult(secrets, files, skipped, engine.version, engine.prefilter)
 
 
 def prefilter_off(version: str) -> str:
@@ -105,44 +157,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = None
     try:
         run = gate.start(GATE)
+        _ = run.log  # found now: a bad log setting stops the gate before it judges
         settings = run.config.gate("secrets", SecretsSettings)
         if args.baseline:
             settings = settings._replace(baseline=args.baseline)
         if args.all_lines:
             settings = settings._replace(all_lines=True)
-        baseline_path = run.root / settings.baseline
-        if args.baseline and not baseline_path.is_file():
+        if args.no_cache:
+            settings = settings._replace(cache=False)
+        if args.baseline and not (run.root / settings.baseline).is_file():
             raise GateError(f"baseline {args.baseline} does not exist")
-        files, notes = choose_files(run.root, args.filenames, settings)
-        engine = load_engine(run.root, baseline_path if baseline_path.is_file() else None)
-        cache = state_dir(run.root) / "cache" if settings.cache and not args.no_cache else None
-        secrets = scan_files(run.root, files, engine, cache)
-        if not settings.all_lines:
-            changes = ChangeSet.for_run(run.root, run.context, base=run.config.core().base)
-            paths = [gate.relative(run.root, f) for f in files]
-            changed = set(changed_files(run.root, changes))
-            secrets = judged(secrets, added_lines(run.root, changes, paths), changed)
+        changes = (
+            None
+            if settings.all_lines
+            else ChangeSet.for_run(run.root, run.context, base=run.config.core().base)
+        )
+        result = scan(run.root, args.filenames, settings, changes)
     except GateError as exc:
         return gate.fail(GATE, exc, run)
-    for secret in secrets:
+    for secret in result.secrets:
         print_finding(secret.path, secret.line, None, secret.type, f"(hash {secret.short_hash})")
-    for note in notes:
+    for note in result.skipped:
         print(note)
-    if not engine.prefilter:
-        print(prefilter_off(engine.version))
-    off = "" if engine.prefilter else f" ({prefilter_off(engine.version)})"
-    counts = collections.Counter(secret.type for secret in secrets)
-    summary = summarize(counts, len(files)) + (f" ({plural(len(notes), 'file')} skipped)" if notes else "")
-    record = run.record(
-        Status.FAIL if secrets else Status.PASS,
-        summary + off,
-        files=len(files),
-        counts=dict(counts),
+    off = "" if result.prefilter else prefilter_off(result.detect_secrets_version)
+    if off:
+        print(off)
+    by_type = collections.Counter(secret.type for secret in result.secrets)
+    tally = SecretsTally(by_type, len(result.files), len(result.skipped), off)
+    record = run.record_tally(
+        Status.FAIL if result.secrets else Status.PASS,
+        tally,
         threshold="whole files" if settings.all_lines else "added lines",
-        tools={"detect-secrets": engine.version},
-        fingerprint=fingerprint(f"{s.path}:{s.line}:{s.hash}" for s in secrets),
+        tools={"detect-secrets": result.detect_secrets_version},
+        fingerprint=fingerprint(f"{s.path}:{s.line}:{s.hash}" for s in result.secrets),
     )
-    return gate.finish(run, gate.merge_with_earlier_call(run, record, summarize, notes=lambda _: off))
+    return gate.finish(run, record)
 
 
 if __name__ == "__main__":

@@ -18,15 +18,14 @@ from typing import NamedTuple
 from hooks.lib import gate
 from hooks.lib.arguments import Parser
 from hooks.lib.bandit_scan import Issue, bandit_version, run_bandit
-from hooks.lib.baseline import find_baseline, new_findings, save_baseline
-from hooks.lib.config import load_config, read_toml
+from hooks.lib.baseline import default_path, find_baseline, new_findings
+from hooks.lib.config import read_toml
 from hooks.lib.errors import GateError
 from hooks.lib.files import content_fingerprint
 from hooks.lib.output import counts_text, plural, print_finding, size_text
-from hooks.lib.record import Status
+from hooks.lib.record import Record, Status
 
 GATE = "platform-security"
-BASELINE = Path(".platform-gates/security.baseline.json")
 LEVELS = ("low", "medium", "high")
 NOTES = {  # metric: how the summary names it
     "excused": "excused by the baseline",
@@ -68,6 +67,57 @@ class ScanResult(NamedTuple):
     excluded: int
     bandit_version: str
     fingerprint: str
+
+
+class SecurityTally(NamedTuple):
+    """What a security call counted; `earlier + now` adds the calls of one pre-commit run."""
+
+    by_test: Mapping[str, int]
+    by_severity: Mapping[str, int]
+    files: int  # scanned: the files of exclude_dirs aside
+    excused: int
+    excluded: int
+    unscanned: int
+
+    # A tuple's `+` concatenates; a tally's adds up what the calls counted.
+    def __add__(self, other: SecurityTally) -> SecurityTally:  # type: ignore[override]
+        return SecurityTally(
+            collections.Counter(self.by_test) + collections.Counter(other.by_test),
+            collections.Counter(self.by_severity) + collections.Counter(other.by_severity),
+            self.files + other.files,
+            self.excused + other.excused,
+            self.excluded + other.excluded,
+            self.unscanned + other.unscanned,
+        )
+
+    @classmethod
+    def from_record(cls, record: Record) -> SecurityTally:
+        by_test = {key: count for key, count in record.counts.items() if key not in LEVELS}
+        by_severity = {key: count for key, count in record.counts.items() if key in LEVELS}
+        excused, excluded, unscanned = (gate.metric_count(record, key) for key in NOTES)
+        return cls(by_test, by_severity, record.files, excused, excluded, unscanned)
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        return {**self.by_test, **self.by_severity}
+
+    @property
+    def metrics(self) -> Mapping[str, float | str]:
+        return {"excused": self.excused, "excluded": self.excluded, "unscanned": self.unscanned}
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_test.values())
+
+    def summary(self) -> str:
+        files = plural(self.files, "file")
+        said = [f"{self.metrics[key]} {text}" for key, text in NOTES.items() if self.metrics[key]]
+        notes = f" ({'; '.join(said)})" if said else ""
+        total = sum(self.by_test.values())
+        if not total:
+            return f"no findings in {files}{notes}"
+        found = f"{plural(total, 'finding')} in {files}"
+        return f"{found}: {counts_text(self.by_test)}; severity {counts_text(self.by_severity)}{notes}"
 
 
 def bandit_config(root: Path) -> BanditConfig:
@@ -146,48 +196,28 @@ def _at_least(level: str, threshold: str) -> bool:
     return LEVELS.index(level) >= LEVELS.index(threshold) if level in LEVELS else True
 
 
-def summarize(counts: Mapping[str, int], files: int) -> str:
-    by_test = {key: value for key, value in counts.items() if key.startswith("B")}
-    by_severity = {key: value for key, value in counts.items() if key in LEVELS}
-    total = sum(by_test.values())
-    if not total:
-        return f"no findings in {plural(files, 'file')}"
-    found = f"{plural(total, 'finding')} in {plural(files, 'file')}"
-    return f"{found}: {counts_text(by_test)}; severity {counts_text(by_severity)}"
-
-
-def notes(metrics: Mapping[str, float | str]) -> str:
-    said = [f"{metrics[key]:g} {text}" for key, text in NOTES.items() if metrics.get(key)]
-    return f" ({'; '.join(said)})" if said else ""
-
-
-def write_baseline(root: Path, output: Path) -> int:
-    """`platform-gates baseline security`: every finding in the tracked Python files, as the baseline."""
-    settings = load_config(root).gate("security", SecuritySettings)
-    from hooks.lib.runner import candidate_files, files_for, select_gates
-
-    files = files_for(select_gates(["security"])[0], root, candidate_files(root, all_files=True))
-    findings = scan(root, files, bandit_config(root), settings).findings
-    return save_baseline(output, GATE, (finding.key for finding in findings))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = Parser(prog=GATE, description=__doc__)
     parser.add_argument("filenames", nargs="*", help="Python files to scan (pre-commit passes them)")
     parser.add_argument("--severity", choices=LEVELS, help="report findings of this severity or higher")
     parser.add_argument("--confidence", choices=LEVELS, help="report findings of this confidence or higher")
-    parser.add_argument("--baseline", help=f"baseline file (default: {BASELINE} when it exists)")
+    parser.add_argument(
+        "--baseline", help=f"baseline file (default: {default_path('security')} when it exists)"
+    )
     args = parser.parse_hook_args(argv)
     run = None
     try:
         run = gate.start(GATE)
+        _ = run.log  # found now: a bad log setting stops the gate before it judges
         settings = run.config.gate("security", SecuritySettings)
         for key in ("severity", "confidence"):
             value = getattr(args, key) or getattr(settings, key)
             if value not in LEVELS:
                 raise GateError(f"{key} must be one of {', '.join(LEVELS)}, got {value!r}")
             settings = settings._replace(**{key: value})
-        baseline = find_baseline(run.root, args.baseline or settings.baseline, run.root / BASELINE)
+        baseline = find_baseline(
+            run.root, args.baseline or settings.baseline, run.root / default_path("security")
+        )
         files = [gate.relative(run.root, name) for name in args.filenames]
         result = scan(run.root, files, bandit_config(run.root), settings)
     except GateError as exc:
@@ -200,24 +230,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_finding(finding.path, finding.line, None, code, finding.message)
     for path, reason in result.unscanned:
         print(f"{path}: not scanned: {reason}")
-    counts = collections.Counter(f.test_id for f in findings) + collections.Counter(
-        f.severity for f in findings
+    tally = SecurityTally(
+        collections.Counter(f.test_id for f in findings),
+        collections.Counter(f.severity for f in findings),
+        len(files) - result.excluded,
+        excused,
+        result.excluded,
+        len(result.unscanned),
     )
-    scanned = len(files) - result.excluded
-    metrics = {"excused": excused, "excluded": result.excluded, "unscanned": len(result.unscanned)}
-    record = run.record(
+    record = run.record_tally(
         Status.FAIL if findings else Status.PASS,
-        summarize(counts, scanned) + notes(metrics),
-        files=scanned,
-        counts=dict(counts),
-        metrics=metrics,
+        tally,
         threshold=f"severity >= {settings.severity}, confidence >= {settings.confidence}",
         tools={"bandit": result.bandit_version},
         fingerprint=result.fingerprint,
     )
-    return gate.finish(
-        run, gate.merge_with_earlier_call(run, record, summarize, summed_metrics=NOTES, notes=notes)
-    )
+    return gate.finish(run, record)
 
 
 if __name__ == "__main__":

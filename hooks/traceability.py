@@ -439,6 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = None
     try:
         run = gate.start(GATE)
+        _ = run.log  # found now: a bad log setting stops the gate before it judges
         settings = run.config.gate("traceability", TraceabilitySettings)
         strict = settings.strict if args.strict is None else args.strict
         if not (run.root / PLATFORM_DIR).is_dir():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hooks.lib.baseline import find_baseline, load_baseline, new_findings, save_baseline
+from hooks.lib.baseline import find_baseline, load_baseline, new_findings, write_baseline
 from hooks.lib.errors import GateError
 from tests.util import write
 
@@ -22,7 +22,7 @@ def keep(key: tuple[str, ...]) -> tuple[str, ...]:
 
 def test_a_saved_baseline_loads_back_with_its_counts(tmp_path: Path) -> None:
     path = tmp_path / ".platform-gates/lint.baseline.json"
-    assert save_baseline(path, "platform-lint", [A, B, A]) == 3
+    assert write_baseline(path, "platform-lint", [A, B, A]) == 3
     assert load_baseline(path, "x") == collections.Counter({A: 2, B: 1})
     data = json.loads(path.read_text())
     assert data["gate"] == "platform-lint"
@@ -31,8 +31,8 @@ def test_a_saved_baseline_loads_back_with_its_counts(tmp_path: Path) -> None:
 
 def test_the_same_findings_write_the_same_bytes(tmp_path: Path) -> None:
     first, second = tmp_path / "1.json", tmp_path / "2.json"
-    save_baseline(first, "platform-security", [B, A, A])
-    save_baseline(second, "platform-security", [A, B, A])
+    write_baseline(first, "platform-security", [B, A, A])
+    write_baseline(second, "platform-security", [A, B, A])
     assert first.read_bytes() == second.read_bytes()  # sorted: a re-run makes no diff to commit
 
 
@@ -82,14 +82,14 @@ def test_no_baseline_file_means_no_baseline(tmp_path: Path) -> None:
 
 def test_the_default_file_is_used_when_it_exists(tmp_path: Path) -> None:
     default = tmp_path / ".platform-gates/lint.baseline.json"
-    save_baseline(default, "platform-lint", [A])
+    write_baseline(default, "platform-lint", [A])
     assert find_baseline(tmp_path, None, default) == collections.Counter({A: 1})
 
 
 def test_a_named_baseline_wins_and_is_read_relative_to_the_root(tmp_path: Path) -> None:
     default = tmp_path / ".platform-gates/lint.baseline.json"
-    save_baseline(default, "platform-lint", [A])
-    save_baseline(tmp_path / "ci/lint.json", "platform-lint", [B])
+    write_baseline(default, "platform-lint", [A])
+    write_baseline(tmp_path / "ci/lint.json", "platform-lint", [B])
     assert find_baseline(tmp_path, "ci/lint.json", default) == collections.Counter({B: 1})
     absolute = str(tmp_path / "ci/lint.json")
     assert find_baseline(tmp_path, absolute, default) == collections.Counter({B: 1})

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.coverage_check import main, ranges
+from hooks.coverage_check import Verdict, main, missing_data, ranges, unjudged
+from hooks.lib.record import Status
 from tests.util import (
     BIN,
     PRE_COMMIT,
@@ -189,6 +190,42 @@ def test_missing_data_fails_and_says_what_to_run(project: Path, capsys: pytest.C
     assert lines[0].startswith(
         "no coverage data (.coverage, coverage.xml, coverage.json, lcov.info, coverage.lcov in the repository root): run the tests with coverage"
     )
+
+
+@pytest.mark.parametrize(
+    ("verdict", "summary", "to_do"),
+    [
+        (
+            missing_data(None, []),
+            "no coverage data (.coverage, coverage.xml, coverage.json, lcov.info, coverage.lcov in the repository root)",
+            "run the tests with coverage (e.g. `coverage run -m pytest && coverage xml`)",
+        ),
+        (
+            missing_data(None, [".coverage.host.1"]),
+            "no combined coverage data (1 parallel .coverage.* files)",
+            "run `coverage combine`",
+        ),
+        (
+            missing_data("ci/coverage.json", [".coverage.host.1"]),
+            "no coverage data (ci/coverage.json)",
+            "run the tests with coverage (e.g. `coverage run -m pytest && coverage json`)",
+        ),
+        (  # the summary is the whole reason, colons and all
+            unjudged(".coverage: no measured files (No data to report.)", "run the tests"),
+            ".coverage: no measured files (No data to report.)",
+            "run the tests",
+        ),
+    ],
+)
+def test_a_verdict_on_missing_or_unusable_data_fails_saying_what_and_what_to_do(
+    verdict: Verdict, summary: str, to_do: str
+) -> None:
+    assert (verdict.status, verdict.summary, verdict.problems) == (
+        Status.FAIL,
+        summary,
+        [f"{summary}: {to_do}"],
+    )
+    assert (verdict.metrics, verdict.files, verdict.missed) == ({}, 0, {})
 
 
 def test_data_older_than_the_code_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import importlib
 
 import tomllib
@@ -30,3 +31,20 @@ def test_no_gate_runs_after_a_commit() -> None:
     """A hook without `stages` runs at every installed stage: a gate at post-commit would judge nothing."""
     for gate in GATES:
         assert not set(gate.stages) & {"post-commit", "post-merge", "post-rewrite"}
+
+
+def test_a_gate_imports_no_other_gate_and_not_the_cli() -> None:
+    gate_modules = {f"hooks.{gate.module}" for gate in GATES}
+    for module in gate_modules:
+        tree = ast.parse((PROJECT / f"{module.replace('.', '/')}.py").read_text())
+        imported = {
+            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+        }
+        imported |= {
+            f"{node.module}.{alias.name}" if node.module == "hooks" else str(node.module)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            for alias in node.names
+        }
+        assert not imported & (gate_modules - {module}), module
+        assert not imported & {"hooks.cli", "hooks.lib.runner"}, module

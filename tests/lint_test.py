@@ -6,7 +6,17 @@ from pathlib import Path
 import pytest
 
 from hooks.lib.errors import GateError
-from hooks.lint import LintSettings, Ruff, main, ruff_reason
+from hooks.lib.record import Record, Status
+from hooks.lint import (
+    Finding,
+    LintSettings,
+    LintTally,
+    Ruff,
+    main,
+    parse_findings,
+    ruff_commands,
+    ruff_reason,
+)
 from hooks.lint import lint as lint_files
 from tests.util import add_platform_mode, commit, run_cli, write
 
@@ -132,6 +142,52 @@ def test_a_bad_log_setting_is_exit_2_in_one_line_with_or_without_files(
     assert lines == ["platform-lint: ERROR - PLATFORM_GATES_LOG names a log that does not exist: nope.md"]
 
 
+@pytest.mark.parametrize(
+    ("settings", "version", "runs"),
+    [
+        (LintSettings(), "0.9.0", ["check", "format"]),
+        (LintSettings(format=False), "0.9.0", ["check"]),
+        (LintSettings(), None, ["check", "version", "format"]),
+    ],
+)
+def test_ruff_runs_check_and_format_and_asks_its_version_only_when_unknown(
+    settings: LintSettings, version: str | None, runs: list[str]
+) -> None:
+    commands = ruff_commands(Ruff("ruff", version), ["a.py"], settings)
+    assert list(commands) == runs
+    assert all(command[-2:] == ["--", "a.py"] for name, command in commands.items() if name != "version")
+
+
+def test_a_complexity_ceiling_selects_c901_at_that_ceiling() -> None:
+    check = ruff_commands(Ruff("ruff", "0.9.0"), ["a.py"], LintSettings(max_complexity=7))["check"]
+    assert check[check.index("--extend-select") :][:4] == [
+        "--extend-select",
+        "C901",
+        "--config",
+        "lint.mccabe.max-complexity=7",
+    ]
+
+
+def test_findings_are_parsed_from_both_outputs_in_file_order(tmp_path: Path) -> None:
+    items = [
+        {
+            "filename": str(tmp_path / "b.py"),
+            "location": {"row": 3, "column": 1},
+            "code": "F401",
+            "message": "x",
+        },
+        {"filename": str(tmp_path / "a.py"), "location": None, "code": None, "message": "bad"},
+    ]
+    check = "".join(json.dumps(item) + "\n" for item in items).encode()
+    format_check = b"b.py:1:1: unformatted: File would be reformatted\n"
+    assert parse_findings(tmp_path, check, format_check) == [
+        Finding("a.py", 0, 0, "syntax-error", "bad"),
+        Finding("b.py", 0, 0, "format", "would reformat"),
+        Finding("b.py", 3, 1, "F401", "x"),
+    ]
+    assert parse_findings(tmp_path, b"", None) == []
+
+
 def test_a_ruff_that_cannot_run_is_a_one_line_gate_error(project: Path) -> None:
     write(project / "good.py", CLEAN)
     fake = write(project / "ruff", "not a program\n")  # not executable
@@ -252,4 +308,26 @@ def test_the_baseline_and_its_excuses_span_the_calls_of_one_pre_commit_run(
     assert "1 finding in 3 files: F401 x1 (3 excused by the baseline)" in lines[-1]
     report = json.loads(run_cli(project, "status", "--json").stdout)
     assert report["records"] == 1
-    assert report["latest"]["platform-lint"]["metrics"] == {"excused": 3}
+    assert report["latest"]["platform-lint"]["metrics"] == {"excused": 3, "findings": 1}
+
+
+@pytest.mark.parametrize(
+    ("earlier", "now", "summary"),
+    [
+        (LintTally({}, 2, 0), LintTally({}, 1, 0), "no findings in 3 files"),
+        (LintTally({}, 2, 3), LintTally({}, 1, 0), "no findings in 3 files (3 excused by the baseline)"),
+        (
+            LintTally({"F401": 1}, 2, 1),
+            LintTally({"E501": 2, "F401": 1}, 1, 0),
+            "4 findings in 3 files: E501 x2, F401 x2 (1 excused by the baseline)",
+        ),
+    ],
+)
+def test_a_lint_tally_adds_up_the_calls_and_reads_back_from_its_record(
+    earlier: LintTally, now: LintTally, summary: str
+) -> None:
+    assert (earlier + now).summary() == summary
+    record = Record(
+        "platform-lint", Status.FAIL, "", "", 0.0, "0", earlier.files, earlier.counts, earlier.metrics
+    )
+    assert LintTally.from_record(record) == earlier

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from hooks.lib import secrets_prefilter
-from hooks.secret_scan import main
+from hooks.lib.changes import STAGED, ChangeSet
+from hooks.secret_scan import SecretsSettings, main, scan
 from tests.secrets_corpus import FILES, LOOK_ALIKES, all_values, plant
 from tests.util import BIN, PLATFORM_GATES, add_platform_mode, commit, git, run_cli, write
 
@@ -120,6 +121,48 @@ def test_under_a_commit_only_added_lines_are_judged(
     code, lines = secrets(capsys, "legacy.py")
     assert code == 1
     assert {f[1] for f in findings(lines)} == {2}
+
+
+def test_scan_returns_the_new_secrets_and_the_files_it_skipped_and_prints_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "legacy.py", 'OLD_TOKEN = "ghp_Zq8Wkq9PLmD3vB7nR2tY5uI8oP1aS4dF6gH0"\n')
+    commit(project, "legacy secret")
+    write(
+        project / "legacy.py",
+        'OLD_TOKEN = "ghp_Zq8Wkq9PLmD3vB7nR2tY5uI8oP1aS4dF6gH0"\nstripe = "sk_live_51HqLyjWDarjtT1zdp7dc4eC3"\n',
+    )
+    (project / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0")
+    git(project, "add", "-A")
+    settings = SecretsSettings(cache=False)
+
+    staged = scan(project, ["legacy.py", "logo.png"], settings, ChangeSet(STAGED, "staged changes"))
+    whole = scan(project, ["legacy.py"], settings, None)
+
+    assert {(s.path, s.line) for s in staged.secrets} == {("legacy.py", 2)}
+    assert (staged.files, staged.skipped) == (["legacy.py"], ["logo.png: skipped (binary)"])
+    assert {(s.path, s.line) for s in whole.secrets} == {("legacy.py", 1), ("legacy.py", 2)}
+    assert capsys.readouterr().out == ""
+
+
+def test_split_calls_of_one_pre_commit_run_leave_one_record(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project / "a.py", 'token = "ghp_Zq8Wkq9PLmD3vB7nR2tY5uI8oP1aS4dF6gH0"\n')
+    write(project / "b.py", "x = 1\n")
+    write(project / "c.py", 'other = "ghp_Wq8Zkq9PLmD3vB7nR2tY5uI8oP1aS4dF6gH1"\n')
+    git(project, "add", "-A")
+    monkeypatch.setenv("PRE_COMMIT", "1")  # both calls share pre-commit's process as parent: one run
+    assert secrets(capsys, "a.py", "b.py")[0] == 1
+    code, lines = secrets(capsys, "c.py")
+    assert code == 1
+    summary = "4 new secrets in 3 files: Base64 High Entropy String x2, GitHub Token x2"
+    assert lines[-1].startswith(f"platform-secrets: FAIL - {summary} · recorded")
+    report = json.loads(run_cli(project, "status", "--json").stdout)
+    assert report["records"] == 1
+    latest = report["latest"]["platform-secrets"]
+    assert (latest["summary"], latest["files"]) == (summary, 3)
+    assert latest["counts"] == {"Base64 High Entropy String": 2, "GitHub Token": 2}
 
 
 def test_a_file_with_nothing_staged_is_judged_whole(

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from hooks.lib import bandit_scan
-from hooks.security import is_excluded, main
+from hooks.lib.record import Record, Status
+from hooks.security import SecurityTally, is_excluded, main
 from tests.util import BIN, add_platform_mode, commit, run_cli, write
 
 SHELL = "import subprocess\n\n\ndef run(cmd: str) -> None:\n    subprocess.call(cmd, shell=True)\n"
@@ -196,7 +197,7 @@ def test_split_calls_of_one_pre_commit_run_leave_one_verdict_and_record(
     latest = report["latest"]["platform-security"]
     assert (latest["status"], latest["files"]) == ("fail", 3)
     assert latest["counts"] == {"B404": 1, "B602": 1, "low": 1, "high": 1}
-    assert latest["metrics"] == {"excused": 1, "excluded": 1, "unscanned": 0}
+    assert latest["metrics"] == {"excused": 1, "excluded": 1, "unscanned": 0, "findings": 2}
 
 
 def test_a_file_over_max_file_size_kib_is_not_scanned_and_said_so(
@@ -212,3 +213,14 @@ def test_a_file_over_max_file_size_kib_is_not_scanned_and_said_so(
         "generated.py: not scanned: 2.0 KiB, over max-file-size-kib 1",
     ]
     assert "(1 not scanned)" in lines[-1]
+
+
+def test_a_security_tally_reads_tests_and_severities_back_from_the_record_counts() -> None:
+    tally = SecurityTally({"B404": 1, "B602": 1}, {"low": 1, "high": 1}, 3, 1, 1, 0)
+    record = Record("platform-security", Status.FAIL, "", "", 0.0, "0", 3, tally.counts, tally.metrics)
+    assert record.counts == {"B404": 1, "B602": 1, "low": 1, "high": 1}
+    assert SecurityTally.from_record(record) == tally
+    assert (tally + SecurityTally({"B602": 1}, {"high": 1}, 2, 0, 0, 1)).summary() == (
+        "3 findings in 5 files: B602 x2, B404 x1; severity high x2, low x1 "
+        "(1 excused by the baseline; 1 excluded by tool.bandit.exclude_dirs; 1 not scanned)"
+    )

@@ -16,8 +16,14 @@ from hooks.lib.errors import GateError
 from hooks.lib.files import replace_atomically
 
 FORMAT_VERSION = 1
+DIRECTORY = Path(".platform-gates")
 Key = tuple[str, ...]
 FindingT = TypeVar("FindingT")
+
+
+def default_path(gate: str) -> Path:
+    """Where a gate's baseline is unless one is named, repo-relative: `.platform-gates/lint.baseline.json`."""
+    return DIRECTORY / f"{gate}.baseline.json"
 
 
 def load_baseline(path: Path, rel: str) -> collections.Counter[Key]:
@@ -36,7 +42,7 @@ def load_baseline(path: Path, rel: str) -> collections.Counter[Key]:
         raise GateError(f"baseline {rel} is not a platform-gates baseline: {exc}") from exc
 
 
-def save_baseline(path: Path, gate: str, keys: Iterable[Key]) -> int:
+def write_baseline(path: Path, gate: str, keys: Iterable[Key]) -> int:
     """Write the baseline of `keys` (one per finding); returns how many findings it holds."""
     counts = collections.Counter(keys)
     entries = [{"key": list(key), "count": count} for key, count in sorted(counts.items())]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import functools
 import os
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from hooks.lib import git
 from hooks.lib.config import Config, load_config
@@ -40,7 +39,7 @@ class GateRun:
     @functools.cached_property
     def log(self) -> ActiveLog:
         """The active execution log, found on first use (a GateError when its setting is bad)."""
-        from hooks.lib.documents import find_active_log  # with the Markdown parser: see `begin`
+        from hooks.lib.documents import find_active_log  # with the Markdown parser: see `start`
 
         log = find_active_log(self.root, self.config)
         for message in log.warnings:
@@ -113,41 +112,86 @@ class GateRun:
             action=action,
         )
 
+    def record_tally(
+        self,
+        status: Status,
+        tally: Tally,
+        *,
+        threshold: str = "",
+        tools: Mapping[str, str] | None = None,
+        fingerprint: str = "",
+    ) -> Record:
+        """The record of a gate that counts: this call's tally, added to the earlier call's of the same
+        pre-commit run (`merge_with_earlier_call`)."""
+        record = self.record(
+            status,
+            tally.summary(),
+            files=tally.files,
+            counts=tally.counts,
+            metrics={**tally.metrics, "findings": tally.findings},
+            threshold=threshold,
+            tools=tools,
+            fingerprint=fingerprint,
+        )
+        return merge_with_earlier_call(self, record, tally)
+
 
 def start(gate: str, cwd: Path | None = None) -> GateRun:
-    """Everything a gate needs before it judges; a GateError when the repository, config or log is bad."""
-    run = begin(gate, cwd)
-    _ = run.log  # found now: a bad log setting stops the gate before it judges
-    return run
+    """The repository and config (a GateError when either is bad); the active log is found on first use.
 
-
-def begin(gate: str, cwd: Path | None = None) -> GateRun:
-    """The repository and config, without the active log: a gate whose tool runs in a subprocess starts
-    it first and calls `prepare_recording()` while it works, so that the log lookup (and its Markdown
-    parser) and the recorder's imports overlap the tool's run instead of delaying it."""
+    A gate that must not judge under a bad log setting touches `run.log` at once; one whose tool runs in a
+    subprocess starts the tool first and calls `prepare_recording()` while it works.
+    """
     started = time.monotonic()
     root = git.repo_root(cwd)
     return GateRun(gate, root, load_config(root), run_context(), started)
+
+
+TallyT = TypeVar("TallyT", bound="Tally")
+
+
+class Tally(Protocol):
+    """What one call of a gate counted, in the record's terms: `earlier + now` is what the calls counted
+    together (as coverage.py's `Numbers` add), and `summary()` says it."""
+
+    @property
+    def files(self) -> int: ...
+
+    @property
+    def counts(self) -> Mapping[str, int]: ...
+
+    @property
+    def metrics(self) -> Mapping[str, float | str]: ...
+
+    @property
+    def findings(self) -> int:
+        """What the gate found in all (the Quality Report's key figure)."""
+        ...
+
+    def summary(self) -> str: ...
+
+    def __add__(self: TallyT, other: TallyT, /) -> TallyT: ...
+
+    @classmethod
+    def from_record(cls: type[TallyT], record: Record) -> TallyT: ...
+
+
+def metric_count(record: Record, name: str) -> int:
+    """A count that a record keeps among its metrics (0 when it has none)."""
+    value = record.metrics.get(name)
+    return int(value) if isinstance(value, (int, float)) else 0
 
 
 _SEVERITY = {Status.SKIPPED: 0, Status.PASS: 1, Status.FAIL: 2, Status.ERROR: 3}
 _RUN_LOOKBACK = 64  # pre-commit's calls of one hook follow each other: the earlier one is near the end
 
 
-def merge_with_earlier_call(
-    run: GateRun,
-    record: Record,
-    summarize: Callable[[Mapping[str, int], int], str],
-    *,
-    summed_metrics: Collection[str] = (),
-    notes: Callable[[Mapping[str, float | str]], str] | None = None,
-) -> Record:
+def merge_with_earlier_call(run: GateRun, record: Record, tally: Tally) -> Record:
     """One record per pre-commit run: a later call of the same run supersedes the earlier call's record.
 
     pre-commit splits a long file list into several calls even with `require_serial: true`; each call
-    judges its own files, and the record of the last one carries the counts of the whole run. The
-    `summed_metrics` (numbers such as "excused by the baseline") add up over the calls too, and `notes`
-    turns them into the text that follows the summary.
+    judges its own files (`record`, which counted `tally`), and the record of the last one carries what
+    the whole run counted.
     """
     if not run.context.in_pre_commit:
         return record
@@ -165,27 +209,17 @@ def merge_with_earlier_call(
     )
     if earlier is None:
         return record
-    counts = collections.Counter(earlier.counts)
-    counts.update(record.counts)
-    files = earlier.files + record.files
-    status = max(earlier.status, record.status, key=_SEVERITY.__getitem__)
-    metrics = dict(record.metrics)
-    for name in summed_metrics:
-        metrics[name] = _number(earlier.metrics.get(name)) + _number(record.metrics.get(name))
+    total = tally.from_record(earlier) + tally
     return record._replace(
-        status=status,
-        summary=summarize(counts, files) + (notes(metrics) if notes else ""),
-        counts=dict(counts),
-        metrics=metrics,
-        files=files,
+        status=max(earlier.status, record.status, key=_SEVERITY.__getitem__),
+        summary=total.summary(),
+        counts=dict(total.counts),
+        metrics={**total.metrics, "findings": total.findings},
+        files=total.files,
         duration_s=round(earlier.duration_s + record.duration_s, 3),
         fingerprint=fingerprint([earlier.fingerprint, record.fingerprint]),
         supersedes=earlier.id,
     )
-
-
-def _number(value: float | str | None) -> float | int:
-    return value if isinstance(value, (int, float)) else 0
 
 
 def finish(run: GateRun, record: Record) -> int:
@@ -225,7 +259,7 @@ def relative(root: Path, path: str | os.PathLike[str]) -> str:
 
 
 def _recording() -> ModuleType:
-    """The recording machinery (journal, lock, Markdown writer), imported on first use (see `begin`)."""
+    """The recording machinery (journal, lock, Markdown writer), imported on first use (see `start`)."""
     import hooks.lib.recording
 
     return hooks.lib.recording

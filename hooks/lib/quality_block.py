@@ -199,8 +199,8 @@ def place(
 ) -> QualityStatus:
     """`state` with each record in its commit's history row and, when `latest`, as its gate's status.
 
-    `order` gives commits their place (committer time; newer first), so a commit placed late still sits
-    where it belongs; a commit it does not know goes on top. A record of a real commit retires the rows of
+    `order` ranks the commits of HEAD's line (a newer one higher), so a commit placed late still sits
+    where it belongs; a commit it does not rank goes on top. A record of a real commit retires the rows of
     runs on uncommitted files (`abc1234+`): they were a passing state, and the journal keeps them.
     """
     state = QualityStatus(
@@ -283,7 +283,8 @@ def figure_text(record: Record) -> str:
     if gate is None or not gate.figure:
         return ""
     if gate.figure == "findings":
-        return str(sum(record.counts.values()))
+        found = record.metrics.get("findings")  # counts may hold more than findings (severities)
+        return f"{found:g}" if isinstance(found, (int, float)) else str(sum(record.counts.values()))
     value = record.metrics.get(gate.figure)
     if not isinstance(value, (int, float)):
         return ""

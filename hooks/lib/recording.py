@@ -144,7 +144,7 @@ def updated_status(
     of rewritten commits carried, and the rows the log lost (a stash dropped, a merge that took one side)
     of commits on HEAD's line placed again from the journal."""
     commits = git.recent_commits(root)
-    order = {commit.id[:7]: commit.time for commit in commits}
+    order = {commit.id[:7]: len(commits) - rank for rank, commit in enumerate(commits)}  # newer: higher
     placement = place_records(list(journal.records(start)), commits, start)
     block = quality_block.find_block(text)
     state = block.state if block else quality_block.empty()
