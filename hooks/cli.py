@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from hooks.lib import gate, git, runner, scaffold
+from hooks.lib import gate, git, log_merge, runner, scaffold
 from hooks.lib.arguments import Parser
 from hooks.lib.baseline import Key, default_path, write_baseline
 from hooks.lib.config import Config, load_config
@@ -43,11 +43,13 @@ repos:
 {hooks}
 Then: pre-commit install
       git config rebase.autoStash true
+      git config merge.autoStash true
 
 After each commit, {sync} writes the gates' results into the execution log in the working
 tree, and your next commit carries them. Until then the log shows as modified: `git rebase`, `git pull
---rebase` and a checkout of a branch whose log differs need it committed or stashed first, which
-`rebase.autoStash` does for rebases."""
+--rebase`, `git merge` and a checkout of a branch whose log differs need it committed or stashed first,
+which the autoStash settings do for rebases and merges. Merges and rebases of two branches' results
+are combined by a merge driver that platform-log-sync registers in .git/config (never a tracked file)."""
 
 
 def _gate_name(value: str) -> str:
@@ -70,10 +72,28 @@ def cmd_init(args: argparse.Namespace) -> int:
     root = git.repo_root()
     for created in scaffold.init(root):
         print(f"created {created}")
+    if log_merge.register(root):
+        print("registered the merge driver for execution logs (.git/config, .git/info/attributes)")
     hook_ids = [gate.hook_id for gate in GATES] + [SYNC_HOOK]
     hooks = "".join(f"      - id: {hook_id}\n" for hook_id in hook_ids)
     print(PRE_COMMIT_SNIPPET.format(hook_types=", ".join(INSTALL_HOOK_TYPES), hooks=hooks, sync=SYNC_HOOK))
     return 0
+
+
+def cmd_merge_log(args: argparse.Namespace) -> int:
+    """git's merge driver for execution logs (see log_merge): the result goes to OURS; 1 on a conflict."""
+    root = git.repo_root()
+    ours = Path(args.ours)
+    try:
+        texts = [Path(path).read_bytes().decode("utf-8") for path in (args.base, args.ours, args.theirs)]
+        merged, clean = log_merge.merge_texts(root, *texts)
+    except (GateError, UnicodeDecodeError) as exc:  # then as git would: the text merged, conflicts marked
+        warn(f"{args.path or ours}: merged as plain text ({exc})")
+        merged, clean = git.merge_file(root, ours, Path(args.base), Path(args.theirs))
+        ours.write_bytes(merged.encode("utf-8", errors="surrogateescape"))
+        return 0 if clean else 1
+    ours.write_bytes(merged.encode("utf-8"))
+    return 0 if clean else 1
 
 
 def cmd_new_log(args: argparse.Namespace) -> int:
@@ -256,6 +276,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser("init", help="create .platform-mode/ and a config stub")
     sub.set_defaults(func=cmd_init)
+
+    sub = commands.add_parser("merge-log", help="git's merge driver for execution logs (registered by init)")
+    sub.add_argument("base")
+    sub.add_argument("ours")
+    sub.add_argument("theirs")
+    sub.add_argument("path", nargs="?", default="")
+    sub.set_defaults(func=cmd_merge_log)
 
     sub = commands.add_parser("new-log", help="write the next numbered execution log")
     sub.add_argument("--plan", help="the plan it executes (default: the highest-numbered plan)")

@@ -100,9 +100,12 @@ def _note_outcome(root: Path, wait_for: int, head: str) -> None:
 
 def write_after(root: Path, pid: int, head: str) -> str:
     """The detached writer: once `pid` has exited, write, unless HEAD moved or git is mid-operation."""
+    from hooks.lib import log_merge
     from hooks.lib.markdown import parse_outline
 
     parse_outline("")  # the Markdown parser is imported and built while git finishes, not after
+    with contextlib.suppress(GateError, OSError):  # merges of two branches' results: see log_merge
+        log_merge.register(root)
     if not processes.wait_for_exit(pid, WAIT_TIMEOUT_S):
         return f"not written: the git process {pid} was still running after {WAIT_TIMEOUT_S} s"
     now = git.checkout(root)
@@ -129,8 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{SYNC_HOOK}: {write_now(here.root)}")
             return 0
         operation = here.operation_in_progress()
-        # post-rewrite ends a rebase while its state is still on disk: the writer checks again later
-        if operation and not os.environ.get("PRE_COMMIT_REWRITE_COMMAND"):
+        # post-merge and post-rewrite end a merge or a rebase while git's state of it is still on disk:
+        # the writer checks again once git has exited
+        ending = any(
+            name in os.environ for name in ("PRE_COMMIT_REWRITE_COMMAND", "PRE_COMMIT_IS_SQUASH_MERGE")
+        )
+        if operation and not ending:
             print(f"{SYNC_HOOK}: a {operation} is under way; the records wait for its end")
             return 0
         start_writer(here.root, outer_process(), here.head)

@@ -695,3 +695,51 @@ def test_a_log_that_ends_with_the_block_and_no_final_newline_keeps_having_none(n
 
     assert written.startswith(text[: text.index(BEGIN)])
     assert written.endswith(END), repr(written[-40:])
+
+
+def add_decision(log: Path, text: str) -> None:
+    """A human line at the end of the log, far from the Implementation Log's entries (another branch's)."""
+    log.write_text(log.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8", newline="")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["rebase", "merge"])
+def test_two_branches_that_both_recorded_results_combine_without_a_conflict(repo: Path, how: str) -> None:
+    """Each branch rewrites the block after every commit; the merge driver that platform-log-sync
+    registers combines both sides' rows, so neither a rebase nor a merge stops on them."""
+    log = start_project(repo)
+    git(repo, "config", "rebase.autoStash", "true")
+    git(repo, "config", "merge.autoStash", "true")
+    stage_work(repo, log, 1)
+    base, _, _ = commit_and_wait_for_the_log(repo, log, "-m", "v1")
+    git(repo, "checkout", "-q", "-b", "feature")
+    branch = []
+    for n in (2, 3):
+        stage_work(repo, log, n)
+        head, _, _ = commit_and_wait_for_the_log(repo, log, "-m", f"v{n}")
+        branch.append(head)
+    git(repo, "checkout", "-q", "-f", "main")  # the last rows wait in the journal (self-healing)
+    write(repo / "lib.py", 'print("main")\n')
+    add_decision(log, "Main's own note.")
+    git(repo, "add", "-A")
+    moved, _, _ = commit_and_wait_for_the_log(repo, log, "-m", "main moves")
+    assert base in history(log.read_text(encoding="utf-8"))
+
+    if how == "rebase":
+        git(repo, "checkout", "-q", "-f", "feature")
+        result = git_through_hooks(repo, "rebase", "main")
+    else:
+        result = git_through_hooks(repo, "merge", "--no-ff", "-m", "merge feature", "feature")
+    assert result.returncode == 0, result.stdout
+    assert "CONFLICT" not in result.stdout, result.stdout
+    expected = [moved, base, *(branch if how == "merge" else [])]  # rows the writer places back too
+    wait_for(
+        "every commit's row",
+        lambda: all(c in " ".join(history(log.read_text(encoding="utf-8"))) for c in expected),
+        repo,
+        log,
+    )
+    text = log.read_text(encoding="utf-8")
+    assert not re.search(r"^(<<<<<<<|=======|>>>>>>>)", text, re.MULTILINE), text
+    assert "Main's own note." in text and "v3 of the app" in text
+    assert git(repo, "diff", "--name-only", "--diff-filter=U") == ""

@@ -42,6 +42,24 @@ def run_git(
     return result.stdout.decode(errors="surrogateescape")
 
 
+def merge_file(root: Path, ours: Path, base: Path, theirs: Path) -> tuple[str, bool]:
+    """`git merge-file -p`: the merged text, and whether it merged without conflicts (it holds conflict
+    markers otherwise). git exits with the number of conflicts, so a non-zero exit is not a failure here."""
+    labels = ("-L", "ours", "-L", "base", "-L", "theirs")
+    command = ["git", "merge-file", "-p", *labels, str(ours), str(base), str(theirs)]  # nosec B607
+    result = subprocess.run(
+        command,
+        cwd=root,
+        capture_output=True,
+        check=False,
+        timeout=GIT_TIMEOUT_S,
+        env={**os.environ, **_ENVIRONMENT},
+    )
+    if result.returncode < 0 or result.returncode > 127:
+        raise GateError(f"git merge-file failed: {result.stderr.decode(errors='replace').strip()}")
+    return result.stdout.decode("utf-8", errors="surrogateescape"), result.returncode == 0
+
+
 def split_z(output: str) -> list[str]:
     """Split NUL-separated git output (`-z`) into its entries."""
     return [entry for entry in output.split("\0") if entry]
@@ -132,6 +150,7 @@ class Commit(NamedTuple):
     time: int  # the committer's, unix
     author_time: int  # kept by a rebase or an amend, as the subject is: they recognise a rewritten commit
     subject: str
+    parents: tuple[str, ...] = ()
 
 
 def recent_commits(root: Path, count: int = 200, start: str = "HEAD") -> list[Commit]:
@@ -153,13 +172,13 @@ def commits_named(root: Path, ids: Sequence[str]) -> list[Commit]:
 
 def _commits(root: Path, *args: str) -> list[Commit]:
     try:
-        output = run_git("log", "--format=%H%x1f%T%x1f%ct%x1f%at%x1f%s", *args, "--", cwd=root)
+        output = run_git("log", "--format=%H%x1f%T%x1f%ct%x1f%at%x1f%P%x1f%s", *args, "--", cwd=root)
     except GateError:
         return []
     commits = []
     for line in output.splitlines():
-        commit, tree, time, author_time, subject = line.split("\x1f", 4)
-        commits.append(Commit(commit, tree, int(time), int(author_time), subject))
+        commit, tree, time, author_time, parents, subject = line.split("\x1f", 5)
+        commits.append(Commit(commit, tree, int(time), int(author_time), subject, tuple(parents.split())))
     return commits
 
 

@@ -347,6 +347,17 @@ def relabel(state: QualityStatus, rewritten: Mapping[str, str | None]) -> Qualit
     return QualityStatus(status, history, state.when)
 
 
+def in_order(state: QualityStatus, order: Mapping[str, int]) -> QualityStatus:
+    """The history with the rows `order` ranks sorted newest first, in the places such rows held; the
+    others (commits this clone cannot rank) stay where they are."""
+    ranked = [i for i, row in enumerate(state.history) if row.commit.rstrip("+") in order]
+    rows = sorted((state.history[i] for i in ranked), key=lambda row: -order[row.commit.rstrip("+")])
+    history = list(state.history)
+    for slot, row in zip(ranked, rows, strict=True):
+        history[slot] = row
+    return state._replace(history=history)
+
+
 def keep_newest(state: QualityStatus, rows: int | None) -> QualityStatus:
     return state if not rows or len(state.history) <= rows else state._replace(history=state.history[:rows])
 

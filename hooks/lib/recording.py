@@ -150,7 +150,7 @@ def updated_status(
     state = block.state if block else quality_block.empty()
     state = quality_block.relabel(state, rewritten_commits(root, state, commits))
     state = quality_block.place(state, _lost_rows(journal, commits, state), order, latest=False)
-    state = quality_block.place(state, placement.placed, order)
+    state = quality_block.in_order(quality_block.place(state, placement.placed, order), order)
     return quality_block.keep_newest(state, config.core().history), placement
 
 
