@@ -30,7 +30,7 @@ REQUIRED_SECTIONS = (
 SECTION_SYNONYMS = {
     "Quality Report": ("Quality Assurance", "Quality Status"),
     "Validation Report": ("Validation and Verification", "Implementation Validation"),
-    "Deployment Package": ("Readiness Assessment", "Deployment Readiness"),
+    "Deployment Package": ("Readiness Assessment", "Deployment"),
 }
 OPEN_STATUSES = ("INITIATED", "IN PROGRESS", "BLOCKED", "READY TO START", "WAITING", "PENDING")
 TERMINAL_STATUSES = ("COMPLETE", "COMPLETED", "CLOSED", "SUPERSEDED", "ABANDONED")

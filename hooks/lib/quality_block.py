@@ -35,6 +35,8 @@ _PERCENT = re.compile(r"\d+(?:\.\d+)?%")
 _FINDINGS = re.compile(r"\b(\d+) (?:new )?(?:findings?|secrets?)\b")
 _NO_FINDINGS = re.compile(r"\bno (?:new )?(?:findings|secrets)\b")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_UNESCAPED = re.compile(r"(?<!\\)[|_*]")  # what a table cell must escape: a pipe ends it, `_`/`*` emphasise
+_ESCAPED = re.compile(r"\\([_*])")
 _CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
 _WHEN = re.compile(r" at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC")
 PERCENT_METRICS = ("total", "documented_percent")
@@ -161,7 +163,7 @@ def split_row(line: str) -> list[str]:
     body = line.strip()
     body = body[1:] if body.startswith("|") else body
     body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
-    return [cell.strip() for cell in _CELL_SPLIT.split(body)]
+    return [_ESCAPED.sub(r"\1", cell.strip()) for cell in _CELL_SPLIT.split(body)]
 
 
 def _converted(lines: Sequence[str]) -> QualityStatus:
@@ -433,8 +435,9 @@ def _row(cells: Iterable[str]) -> str:
 
 
 def escape_cell(value: str) -> str:
+    """One table cell: on one line, its pipes escaped, no comment markers, no emphasis (`__init__.py`)."""
     text = " ".join(value.split())
-    text = re.sub(r"(?<!\\)\|", r"\\|", text).replace("<!--", "&lt;!--").replace("-->", "--&gt;")
+    text = _UNESCAPED.sub(r"\\\g<0>", text).replace("<!--", "&lt;!--").replace("-->", "--&gt;")
     return text or "-"
 
 
@@ -472,7 +475,10 @@ def _insertion(
     lines = outline.lines
     section = find_section(outline, SECTION, aliases)
     if section is not None:
-        line = section.end_line
+        # after its own words, before its first subsection (a block after one would read as part of it)
+        line = next(
+            (h.line for h in outline.headings if section.line < h.line < section.end_line), section.end_line
+        )
         while line > section.line + 1 and not lines[line - 1].strip():
             line -= 1  # right after the section's last content, before its trailing blank lines
         terminate = nl if line and not lines[line - 1].endswith(("\n", "\r")) else ""
@@ -487,6 +493,9 @@ def _insertion(
     if preceding is not None and preceding.end_line < len(lines):
         level = "#" * preceding.level
         return outline.line_offset(preceding.end_line), f"{level} {SECTION}{nl}{nl}{rendered}{nl}"
+    sections = [heading for heading in outline.headings if heading.level == 2]
+    if len(sections) > 1:  # never after the document's closing section
+        return outline.line_offset(sections[-1].line), f"## {SECTION}{nl}{nl}{rendered}{nl}"
     terminate = nl if text and not text.endswith(("\n", "\r")) else ""
     gap = nl if text.strip() else ""
     return len(text), f"{terminate}{gap}## {SECTION}{nl}{nl}{rendered}"

@@ -85,7 +85,7 @@ def new_log(
     directory = root / PLATFORM_DIR / "execution"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / document_name("execution", number)
-    heading = title or _title_from(plan) or f"Execution Log {number:03d}"
+    heading = title or _title_from(plan)
     reference = "(none yet: add a link to the plan)"
     if plan is not None:
         link = Path(os.path.relpath(plan.absolute(), directory.absolute())).as_posix()
@@ -96,7 +96,7 @@ def new_log(
     )
     previous = read_text(logs[-1].path, logs[-1].rel) if logs else None
     shape = _shape_of(previous) if previous is not None else None
-    lines = [f"# Execution Log {number:03d}: {heading}", ""]
+    lines = [f"# Execution Log {number:03d}" + (f": {heading}" if heading else ""), ""]
     if shape is None:
         lines += [f"**{key}**: {values[normalize_key(key)]}" for key in HEADER_KEYS] + [""]
         for index, section in enumerate(REQUIRED_SECTIONS, start=1):
