@@ -119,6 +119,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     last_write = notes.read_text().strip() if notes.is_file() else None
     block = find_block(read_text(inside_repo(root, log.path), log.rel or "")) if log.path else None
     commits = [row.commit for row in block.state.history] if block else []
+    uncommitted = bool(log.rel) and git.head_commit(root) is not None and bool(
+        git.run_git("diff", "--name-only", "HEAD", "--", f":(literal){log.rel}", cwd=root)
+    )
     if args.json:
         report = {
             "active_log": log.rel,
@@ -131,6 +134,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             "latest": {name: as_dict(record) for name, record in sorted(history.latest.items())},
             "last_write": last_write,
             "history": commits,
+            "log_uncommitted": uncommitted,
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
@@ -141,6 +145,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if log.rel:
         newest = f", newest {commits[0]}" if commits else ""
         print(f"log: {plural(len(commits), 'commit')} in its Quality Report history{newest}")
+        if uncommitted:
+            print("     modified in the working tree (results, or your entries): your next commit carries it")
     for name, record in sorted(history.latest.items()):
         print(f"  {name:<24} {record.status.value:<8} {record.time}  {record.summary}")
     if history.pending:

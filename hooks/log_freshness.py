@@ -140,7 +140,10 @@ def _since(path: Path, last: LogCommit | None, settings: FreshnessSettings) -> s
     ago = "in the newest commit" if last.commits_since == 0 else f"{plural(last.commits_since, 'commit')} ago"
     since = f"last updated {last.date} in {last.commit[:7]}, {ago}"
     if not last.by_hand:
-        since = f"only its platform-gates block changed in its commits back to {last.commit[:7]}, {ago}"
+        since = (
+            f"no entry of yours in the last commits that changed it (back to {last.commit[:7]}, {ago}): "
+            "only results"
+        )
     return (
         f"{since}; window: {_threshold(settings)}"
         if settings.max_commits or settings.max_age_hours

@@ -419,8 +419,8 @@ def test_the_window_counts_only_commits_that_changed_the_users_words(
     code, out = freshness(capsys, "--max-commits", "1")  # the walk stops at the first commit past the window
     assert code == 1
     assert (
-        f"(only its platform-gates block changed in its commits back to {blocks_only}, 1 commit ago; "
-        "window: max-commits 1)"
+        f"(no entry of yours in the last commits that changed it (back to {blocks_only}, 1 commit ago): "
+        "only results; window: max-commits 1)"
     ) in out
 
 

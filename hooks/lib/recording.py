@@ -43,7 +43,7 @@ class Outcome(NamedTuple):
         if self.log is None:
             return "no active log; recorded in the journal only"
         if self.waits_for == "commit":
-            return f"recorded for this commit; platform-log-sync writes it into {self.log} once the commit exists"
+            return f"recorded for this commit; platform-log-sync writes it into {self.log} once it exists"
         if self.waits_for == "sync":
             return (
                 f"recorded; pending for {self.log} (tracked: `pre-commit run platform-log-sync "
