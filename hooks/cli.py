@@ -119,8 +119,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     last_write = notes.read_text().strip() if notes.is_file() else None
     block = find_block(read_text(inside_repo(root, log.path), log.rel or "")) if log.path else None
     commits = [row.commit for row in block.state.history] if block else []
-    uncommitted = bool(log.rel) and git.head_commit(root) is not None and bool(
-        git.run_git("diff", "--name-only", "HEAD", "--", f":(literal){log.rel}", cwd=root)
+    uncommitted = (
+        bool(log.rel)
+        and git.head_commit(root) is not None
+        and bool(git.run_git("diff", "--name-only", "HEAD", "--", f":(literal){log.rel}", cwd=root))
     )
     if args.json:
         report = {
