@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,23 +16,16 @@ class History(NamedTuple):
     pending: int
     latest: dict[str, Record]
     skipped_lines: int
-    trend: list[Record]  # the newest records of the trend gate (coverage), oldest first
 
 
-TREND_GATE = "platform-coverage"
-
-
-def read_history(root: Path, log: ActiveLog, trend_size: int = 10) -> History:
+def read_history(root: Path, log: ActiveLog) -> History:
     journal = Journal(root, log.rel)
     synced = journal.synced_offset() if log.path is not None else None
     total = 0
     pending: list[str] = []
     latest: dict[str, Record] = {}
     superseded: set[str] = set()
-    trend: collections.deque[Record] = collections.deque(maxlen=trend_size)
     for offset, record in journal.records():
-        if record.gate == TREND_GATE:
-            trend.append(record)
         total += 1
         if record.supersedes:
             superseded.add(record.supersedes)
@@ -41,7 +33,7 @@ def read_history(root: Path, log: ActiveLog, trend_size: int = 10) -> History:
         if synced is not None and offset > synced:
             pending.append(record.id)
     waiting = sum(1 for record_id in pending if record_id not in superseded)  # a superseded one needs no row
-    return History(journal.path, total - len(superseded), waiting, latest, journal.skipped_lines, list(trend))
+    return History(journal.path, total - len(superseded), waiting, latest, journal.skipped_lines)
 
 
 def latest_record(root: Path, log: ActiveLog, gate: str) -> Record | None:
