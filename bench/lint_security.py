@@ -17,7 +17,7 @@ so the gates start from compiled bytecode with the dependencies' versions pre-co
 
 `strategies` times bandit alone, spread in different ways, on the same files (all must find the same):
   serial         bandit's manager in one process
-  pool           hooks.lib.bandit_scan: the manager in a pool of forked workers, tasks of up to 16 files,
+  pool           hooks.adapters.bandit_scan: the manager in a pool of forked workers, tasks of up to 16 files,
                  largest first (what platform-security does above POOL_MIN_BYTES of source)
   subprocesses   one `bandit -f json` per core on an equal share of the files, outputs merged
   subprocesses4  4 shares per core, one core each at a time (better balance, more start-ups)
@@ -90,7 +90,7 @@ def run_strategy(name: str, listing: Path) -> None:
     """The timed body of one strategy: prints the sorted findings, so that the strategies can be compared."""
     files = [f"./{line}" for line in listing.read_text().splitlines() if line]
     if name in ("serial", "pool"):
-        from hooks.lib import bandit_scan
+        from hooks.adapters import bandit_scan
 
         bandit_scan.POOL_MIN_BYTES = sys.maxsize if name == "serial" else 0
         report = bandit_scan.run_bandit(files, None)

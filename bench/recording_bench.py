@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hooks.lib.config import load_config
-from hooks.lib.documents import find_active_log
-from hooks.lib.history import latest_record
-from hooks.lib.journal import Journal
-from hooks.lib.record import Record, Status, new_id, to_json
+from hooks.frame.config import load_config
+from hooks.frame.documents import find_active_log
+from hooks.frame.history import latest_record
+from hooks.frame.journal import Journal
+from hooks.frame.record import Record, Status, new_id, to_json
 
 BIN = Path(sys.executable).parent
 LOG = """# Execution Log 001: Bench

@@ -122,8 +122,8 @@ def breakdown(repo: Path, files: Sequence[str]) -> str:
     """detect-secrets' scan_file over the tree in this process, plain and with the pre-filter, one core."""
     from detect_secrets.core import scan
 
-    from hooks.lib import secrets_prefilter
-    from hooks.lib.secrets_engine import _configured, load_engine
+    from hooks.adapters import secrets_prefilter
+    from hooks.adapters.secrets_engine import _configured, load_engine
 
     cwd = Path.cwd()
     os.chdir(repo)

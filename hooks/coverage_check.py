@@ -14,10 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib import gate
-from hooks.lib.arguments import Parser
-from hooks.lib.changes import ChangeSet, added_lines
-from hooks.lib.coverage_data import (
+from hooks.adapters.coverage_data import (
     DATA_FILES,
     CoverageReport,
     NoUsableData,
@@ -27,10 +24,13 @@ from hooks.lib.coverage_data import (
     read_report,
     uncombined,
 )
-from hooks.lib.errors import GateError
-from hooks.lib.git import run_git, split_z
-from hooks.lib.history import latest_with_metric
-from hooks.lib.record import Record, Status
+from hooks.frame import gate
+from hooks.frame.arguments import Parser
+from hooks.frame.changes import ChangeSet, added_lines
+from hooks.frame.errors import GateError
+from hooks.frame.git import run_git, split_z
+from hooks.frame.history import latest_with_metric
+from hooks.frame.record import Record, Status
 
 GATE = "platform-coverage"
 PRECISION = 2  # decimals of a recorded figure, as coverage.py's `[report] precision`

@@ -20,13 +20,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib import gate
-from hooks.lib.arguments import Parser
-from hooks.lib.baseline import default_path, find_baseline, new_findings
-from hooks.lib.errors import GateError
-from hooks.lib.files import content_fingerprint
-from hooks.lib.output import counts_text, plural, print_finding
-from hooks.lib.record import Record, Status
+from hooks.frame import gate
+from hooks.frame.arguments import Parser
+from hooks.frame.baseline import default_path, find_baseline, new_findings
+from hooks.frame.errors import GateError
+from hooks.frame.files import content_fingerprint
+from hooks.frame.output import counts_text, plural, print_finding
+from hooks.frame.record import Record, Status
 
 GATE = "platform-lint"
 RUFF_TIMEOUT_S = 600

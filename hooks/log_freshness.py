@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib import gate, git
-from hooks.lib.arguments import Parser
-from hooks.lib.changes import ChangeSet, changed_files
-from hooks.lib.documents import PLATFORM_DIR, ActiveLog, scan_documents
-from hooks.lib.errors import GateError
-from hooks.lib.files import read_text
-from hooks.lib.markdown import find_section, parse_outline
-from hooks.lib.output import plural
-from hooks.lib.quality_block import without_block
-from hooks.lib.record import Status, fingerprint
+from hooks.frame import gate, git
+from hooks.frame.arguments import Parser
+from hooks.frame.changes import ChangeSet, changed_files
+from hooks.frame.documents import PLATFORM_DIR, ActiveLog, scan_documents
+from hooks.frame.errors import GateError
+from hooks.frame.files import read_text
+from hooks.frame.markdown import find_section, parse_outline
+from hooks.frame.output import plural
+from hooks.frame.quality_block import without_block
+from hooks.frame.record import Status, fingerprint
 
 GATE = "platform-log-freshness"
 DEFAULT_IGNORE = (

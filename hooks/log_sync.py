@@ -16,23 +16,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hooks.lib import git, processes
-from hooks.lib.arguments import Parser
-from hooks.lib.context import run_context
-from hooks.lib.errors import GateError
-from hooks.lib.files import replace_atomically
-from hooks.lib.gates import SYNC_HOOK
-from hooks.lib.output import error_line
-from hooks.lib.state import SYNC_NOTES, state_dir
+from hooks.adapters import processes
+from hooks.frame import git
+from hooks.frame.arguments import Parser
+from hooks.frame.context import run_context
+from hooks.frame.errors import GateError
+from hooks.frame.files import replace_atomically
+from hooks.frame.gates import SYNC_HOOK
+from hooks.frame.output import error_line
+from hooks.frame.state import SYNC_NOTES, state_dir
 
 WAIT_TIMEOUT_S = 600  # a rebase with many commits, or an editor left open, still gets its write
 
 
 def write_now(root: Path) -> str:
     """Write the pending records into the active log; returns what happened, for people."""
-    from hooks.lib.config import load_config
-    from hooks.lib.documents import find_active_log
-    from hooks.lib.recording import sync
+    from hooks.frame.config import load_config
+    from hooks.frame.documents import find_active_log
+    from hooks.frame.recording import sync
 
     config = load_config(root)
     log = find_active_log(root, config)
@@ -100,8 +101,8 @@ def _note_outcome(root: Path, wait_for: int, head: str) -> None:
 
 def write_after(root: Path, pid: int, head: str) -> str:
     """The detached writer: once `pid` has exited, write, unless HEAD moved or git is mid-operation."""
-    from hooks.lib import log_merge
-    from hooks.lib.markdown import parse_outline
+    from hooks.frame import log_merge
+    from hooks.frame.markdown import parse_outline
 
     parse_outline("")  # the Markdown parser is imported and built while git finishes, not after
     with contextlib.suppress(GateError, OSError):  # merges of two branches' results: see log_merge
@@ -150,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _note(root: Path, outcome: str) -> None:
     """Keep the writer's outcome where `status` finds it: nobody sees a detached process's output."""
-    from hooks.lib.record import utc_now
+    from hooks.frame.record import utc_now
 
     with contextlib.suppress(OSError):
         replace_atomically(state_dir(root) / SYNC_NOTES, f"{utc_now()} {outcome}\n".encode())

@@ -24,7 +24,7 @@ def _run(module: str) -> int:
 
 
 def platform_gates() -> int:
-    return _run("hooks.cli")
+    return _run("hooks.cli.main")
 
 
 def lint() -> int:

@@ -13,15 +13,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib import gate
-from hooks.lib.arguments import Parser
-from hooks.lib.changes import ChangeSet, added_lines, changed_files
-from hooks.lib.errors import GateError
-from hooks.lib.output import counts_text, plural, print_finding, size_text
-from hooks.lib.record import Record, Status, fingerprint
-from hooks.lib.secrets_engine import Secret, load_engine, scan_files
-from hooks.lib.secrets_prefilter import VERIFIED
-from hooks.lib.state import state_dir
+from hooks.adapters.secrets_engine import Secret, load_engine, scan_files
+from hooks.adapters.secrets_prefilter import VERIFIED
+from hooks.frame import gate
+from hooks.frame.arguments import Parser
+from hooks.frame.changes import ChangeSet, added_lines, changed_files
+from hooks.frame.errors import GateError
+from hooks.frame.output import counts_text, plural, print_finding, size_text
+from hooks.frame.record import Record, Status, fingerprint
+from hooks.frame.state import state_dir
 
 GATE = "platform-secrets"
 BINARY_PROBE_BYTES = 8192

@@ -15,15 +15,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib import gate
-from hooks.lib.arguments import Parser
-from hooks.lib.bandit_scan import Issue, bandit_version, run_bandit
-from hooks.lib.baseline import default_path, find_baseline, new_findings
-from hooks.lib.config import read_toml
-from hooks.lib.errors import GateError
-from hooks.lib.files import content_fingerprint
-from hooks.lib.output import counts_text, plural, print_finding, size_text
-from hooks.lib.record import Record, Status
+from hooks.adapters.bandit_scan import Issue, bandit_version, run_bandit
+from hooks.frame import gate
+from hooks.frame.arguments import Parser
+from hooks.frame.baseline import default_path, find_baseline, new_findings
+from hooks.frame.config import read_toml
+from hooks.frame.errors import GateError
+from hooks.frame.files import content_fingerprint
+from hooks.frame.output import counts_text, plural, print_finding, size_text
+from hooks.frame.record import Record, Status
 
 GATE = "platform-security"
 LEVELS = ("low", "medium", "high")

@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib import gate
-from hooks.lib.arguments import Parser
-from hooks.lib.documents import (
+from hooks.adapters.outline_cache import OutlineCache
+from hooks.frame import gate
+from hooks.frame.arguments import Parser
+from hooks.frame.documents import (
     PLATFORM_DIR,
     Document,
     DocumentSet,
@@ -28,9 +29,9 @@ from hooks.lib.documents import (
     references,
     scan_documents,
 )
-from hooks.lib.errors import GateError
-from hooks.lib.files import read_text
-from hooks.lib.markdown import (
+from hooks.frame.errors import GateError
+from hooks.frame.files import read_text
+from hooks.frame.markdown import (
     OPEN_STATUSES,
     REQUIRED_SECTIONS,
     TERMINAL_STATUSES,
@@ -45,9 +46,8 @@ from hooks.lib.markdown import (
     parse_outline,
     status_word,
 )
-from hooks.lib.outline_cache import OutlineCache
-from hooks.lib.output import counts_text, plural, print_finding
-from hooks.lib.record import Status, fingerprint
+from hooks.frame.output import counts_text, plural, print_finding
+from hooks.frame.record import Status, fingerprint
 
 GATE = "platform-traceability"
 REQUIREMENT = frozenset({"FR", "NFR", "BR", "TR", "SR"})  # FR-001, NFR-005.2, ... (DESIGN §3)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.arguments import Parser
+from hooks.frame.arguments import Parser
 
 
 def hook_parser() -> Parser:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hooks.lib.baseline import find_baseline, load_baseline, new_findings, write_baseline
-from hooks.lib.errors import GateError
+from hooks.frame.baseline import find_baseline, load_baseline, new_findings, write_baseline
+from hooks.frame.errors import GateError
 from tests.util import write
 
 A: tuple[str, ...] = ("app.py", "E711", "Comparison to `None`")

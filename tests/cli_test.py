@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.config import load_config
-from hooks.lib.journal import Journal
-from hooks.lib.quality_block import find_block
+from hooks.frame.config import load_config
+from hooks.frame.journal import Journal
+from hooks.frame.quality_block import find_block
 from tests.util import LOG, add_platform_mode, commit, git, run_cli, write
 
 LOG_REL = ".platform-mode/execution/execution001.execution.md"

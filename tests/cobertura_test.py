@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.lib.cobertura import read_cobertura
-from hooks.lib.errors import GateError
+from hooks.adapters.cobertura import read_cobertura
+from hooks.frame.errors import GateError
 from tests.util import BIN, write
 
 # filename → {line: (hits, (covered, total) branches or None)}
@@ -184,7 +184,7 @@ def test_utf_16_reports_are_read_element_by_element() -> None:
 def test_coverage_py_s_layout_is_read_from_the_bytes_and_others_by_expat(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import hooks.lib.cobertura as cobertura
+    import hooks.adapters.cobertura as cobertura
 
     classes: Classes = [("src/a.py", {1: (1, None), 2: (0, (1, 2))}), ("src/b.py", {5: (3, None)})]
     calls: list[bytes] = []

@@ -6,8 +6,8 @@ from typing import NamedTuple
 
 import pytest
 
-from hooks.lib.config import config_source, load_config
-from hooks.lib.errors import GateError
+from hooks.frame.config import config_source, load_config
+from hooks.frame.errors import GateError
 from tests.util import write
 
 

@@ -20,7 +20,7 @@ _LEAKY = (
     "PLATFORM_GATES_LOG",
     "GITHUB_ACTIONS",
     "GITHUB_STEP_SUMMARY",
-    # a CI's own variables decide the change a gate judges (hooks/lib/ci.py): tests set them themselves
+    # a CI's own variables decide the change a gate judges (hooks/frame/ci.py): tests set them themselves
     "CI",
     "GITHUB_EVENT_NAME",
     "GITHUB_EVENT_PATH",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hooks.coverage_check import Verdict, main, missing_data, ranges, unjudged
-from hooks.lib.record import Status
+from hooks.frame.record import Status
 from tests.util import (
     BIN,
     PRE_COMMIT,

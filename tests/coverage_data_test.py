@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.coverage_data import (
+from hooks.adapters.coverage_data import (
     FileCoverage,
     FilesOnDemand,
     NoUsableData,
@@ -17,7 +17,7 @@ from hooks.lib.coverage_data import (
     read_report,
     uncombined,
 )
-from hooks.lib.errors import GateError
+from hooks.frame.errors import GateError
 from tests.util import BIN, write
 
 MODULE = "def f(x):\n    if x:\n        return 1\n    return 2\n\n\ndef g():\n    return 3\n"

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.config import load_config
-from hooks.lib.documents import find_active_log, plan_of, read_header, references, scan_documents
-from hooks.lib.errors import GateError
+from hooks.frame.config import load_config
+from hooks.frame.documents import find_active_log, plan_of, read_header, references, scan_documents
+from hooks.frame.errors import GateError
 from tests.util import LOG, PLAN, add_platform_mode, write
 
 

@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from hooks.lib.journal import Journal
+from hooks.frame.journal import Journal
 from tests.util import LOG, PLATFORM_GATES, add_platform_mode, run_cli
 
 LOG_REL = ".platform-mode/execution/execution001.execution.md"

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import ast
 import importlib
+from pathlib import Path
 
 import tomllib
 import yaml
 
-from hooks.lib.gates import GATES, SYNC_HOOK, SYNC_STAGES
+from hooks.frame.gates import GATES, SYNC_HOOK, SYNC_STAGES
 from tests.util import PROJECT
 
 
@@ -33,18 +34,29 @@ def test_no_gate_runs_after_a_commit() -> None:
         assert not set(gate.stages) & {"post-commit", "post-merge", "post-rewrite"}
 
 
+def _imports(path: Path) -> set[str]:
+    """The `hooks` modules a file imports, `from hooks.frame import git` counted as `hooks.frame.git`."""
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in imported if name.startswith("hooks.")}
+
+
 def test_a_gate_imports_no_other_gate_and_not_the_cli() -> None:
     gate_modules = {f"hooks.{gate.module}" for gate in GATES}
     for module in gate_modules:
-        tree = ast.parse((PROJECT / f"{module.replace('.', '/')}.py").read_text())
-        imported = {
-            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
-        }
-        imported |= {
-            f"{node.module}.{alias.name}" if node.module == "hooks" else str(node.module)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom)
-            for alias in node.names
-        }
+        imported = _imports(PROJECT / f"{module.replace('.', '/')}.py")
         assert not imported & (gate_modules - {module}), module
-        assert not imported & {"hooks.cli", "hooks.lib.runner"}, module
+        assert not {name for name in imported if name.startswith("hooks.cli")}, module
+
+
+def test_the_frame_stands_alone_and_an_adapter_serves_below_the_gates() -> None:
+    """The folders are the layers: the frame imports only itself, an adapter the frame and adapters."""
+    allowed = {"frame": ("hooks.frame",), "adapters": ("hooks.frame", "hooks.adapters")}
+    for layer, prefixes in allowed.items():
+        for path in sorted((PROJECT / "hooks" / layer).glob("*.py")):
+            strays = {name for name in _imports(path) if not name.startswith(prefixes)}
+            assert not strays, f"{layer}/{path.name} imports {strays}"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.journal import Journal, journal_name
-from hooks.lib.quality_block import find_block
-from hooks.lib.record import Record, Status, from_json, new_id, to_json
-from hooks.lib.state import state_dir
+from hooks.frame.journal import Journal, journal_name
+from hooks.frame.quality_block import find_block
+from hooks.frame.record import Record, Status, from_json, new_id, to_json
+from hooks.frame.state import state_dir
 from tests.util import add_platform_mode, git, run_cli
 
 LOG_REL = ".platform-mode/execution/execution001.execution.md"
@@ -124,11 +124,11 @@ def test_eight_processes_times_one_hundred_records_lose_nothing(repo: Path) -> N
 _WRITER = """
 import sys
 from pathlib import Path
-from hooks.lib.config import load_config
-from hooks.lib.context import run_context
-from hooks.lib.documents import find_active_log
-from hooks.lib.record import Record, Status
-from hooks.lib.recording import record_result
+from hooks.frame.config import load_config
+from hooks.frame.context import run_context
+from hooks.frame.documents import find_active_log
+from hooks.frame.record import Record, Status
+from hooks.frame.recording import record_result
 root = Path(sys.argv[1])
 config = load_config(root)
 log = find_active_log(root, config)
@@ -183,10 +183,10 @@ def test_sigkill_at_random_points_never_loses_or_tears_a_record(repo: Path) -> N
 
 
 def _append_many(root: str, worker: int, count: int, head: str) -> None:
-    from hooks.lib.config import load_config
-    from hooks.lib.context import run_context
-    from hooks.lib.documents import find_active_log
-    from hooks.lib.recording import record_result
+    from hooks.frame.config import load_config
+    from hooks.frame.context import run_context
+    from hooks.frame.documents import find_active_log
+    from hooks.frame.recording import record_result
 
     path = Path(root)
     config = load_config(path)

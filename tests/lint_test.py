@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.errors import GateError
-from hooks.lib.record import Record, Status
+from hooks.frame.errors import GateError
+from hooks.frame.record import Record, Status
 from hooks.lint import (
     Finding,
     LintSettings,

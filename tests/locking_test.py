@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.locking import FileLock, LockTimeout
+from hooks.frame.locking import FileLock, LockTimeout
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from hooks.lib.locking import FileLock
+from hooks.frame.locking import FileLock
 with FileLock(Path(sys.argv[1]), 5).held():
     print("held", flush=True)
     time.sleep(60)

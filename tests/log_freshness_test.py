@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.quality_block import BEGIN, END
+from hooks.frame.quality_block import BEGIN, END
 from hooks.log_freshness import is_implementation, main
 from tests.traceability_test import REAL_WORLD_LOG
 from tests.util import PLAN, add_platform_mode, commit, git, run_cli, write

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hooks.lib.quality_block import (
+from hooks.frame.quality_block import (
     BEGIN,
     END,
     HistoryRow,
@@ -36,8 +36,8 @@ from hooks.lib.quality_block import (
     without_block,
     write_block,
 )
-from hooks.lib.record import Record, Status, new_id
-from hooks.lib.state import SYNC_NOTES, state_dir
+from hooks.frame.record import Record, Status, new_id
+from hooks.frame.state import SYNC_NOTES, state_dir
 from tests.traceability_test import ANALYSIS
 from tests.util import (
     LOG,

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.lib.errors import GateError
-from hooks.lib.markdown import (
+from hooks.frame.errors import GateError
+from hooks.frame.markdown import (
     find_section,
     heading_matches,
     is_terminal_status,

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.lib import outline_cache
-from hooks.lib.markdown import Outline, parse_outline
-from hooks.lib.outline_cache import CACHE_FILE, OutlineCache
+from hooks.adapters import outline_cache
+from hooks.adapters.outline_cache import CACHE_FILE, OutlineCache
+from hooks.frame.markdown import Outline, parse_outline
 from tests.traceability_test import REAL_WORLD_LOG
 from tests.util import LOG, git
 

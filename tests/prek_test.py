@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.journal import Journal
-from hooks.lib.quality_block import find_block
+from hooks.frame.journal import Journal
+from hooks.frame.quality_block import find_block
 from tests.util import add_platform_mode, commit, git, run_cli, write
 
 PREK = shutil.which("prek", path=str(Path(sys.executable).parent)) or shutil.which("prek")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.quality_block import find_block
+from hooks.frame.quality_block import find_block
 from tests.util import add_platform_mode, commit, git, run_cli, try_repo, write
 
 DEMO_MANIFEST = """\

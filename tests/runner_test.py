@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.output import github_annotation
-from hooks.lib.runner import candidate_files, files_for, select_gates
+from hooks.cli.runner import candidate_files, files_for, select_gates
+from hooks.frame.output import github_annotation
 from tests.util import add_platform_mode, commit, run_cli, write
 
 

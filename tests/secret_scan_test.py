@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib import secrets_prefilter
-from hooks.lib.changes import STAGED, ChangeSet
+from hooks.adapters import secrets_prefilter
+from hooks.frame.changes import STAGED, ChangeSet
 from hooks.secret_scan import SecretsSettings, main, scan
 from tests.secrets_corpus import FILES, LOOK_ALIKES, all_values, plant
 from tests.util import BIN, PLATFORM_GATES, add_platform_mode, commit, git, run_cli, write

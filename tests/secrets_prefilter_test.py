@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.lib import secrets_prefilter
-from hooks.lib.config import read_toml
-from hooks.lib.secrets_engine import _configured, load_engine
+from hooks.adapters import secrets_prefilter
+from hooks.adapters.secrets_engine import _configured, load_engine
+from hooks.frame.config import read_toml
 from tests.secret_seeds import ALNUM, HEX, SEEDS, run
 
 FILENAMES = [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib import bandit_scan
-from hooks.lib.record import Record, Status
+from hooks.adapters import bandit_scan
+from hooks.frame.record import Record, Status
 from hooks.security import SecurityTally, is_excluded, main
 from tests.util import BIN, add_platform_mode, commit, run_cli, write
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.lib.documents import scan_documents
+from hooks.frame.documents import scan_documents
 from hooks.traceability import Level, check_traceability, main
 from tests.util import LOG, PLAN, add_platform_mode, run_cli, write
 

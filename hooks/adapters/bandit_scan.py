@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from hooks.lib.errors import GateError
+from hooks.frame.errors import GateError
 
 CHUNK_FILES = 16  # files per task at most: small enough to balance the cores, large enough to amortise
 POOL_MIN_BYTES = 256 * 1024  # less source than this: one process beats starting workers (measured)

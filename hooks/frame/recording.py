@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib import git, quality_block
-from hooks.lib.config import Config
-from hooks.lib.context import RunContext
-from hooks.lib.documents import ActiveLog, inside_repo
-from hooks.lib.errors import GateError
-from hooks.lib.files import read_text, replace_atomically
-from hooks.lib.journal import Journal
-from hooks.lib.record import Record
+from hooks.frame import git, quality_block
+from hooks.frame.config import Config
+from hooks.frame.context import RunContext
+from hooks.frame.documents import ActiveLog, inside_repo
+from hooks.frame.errors import GateError
+from hooks.frame.files import read_text, replace_atomically
+from hooks.frame.journal import Journal
+from hooks.frame.record import Record
 
 _CHECKED_ROWS = 50  # rows of the history checked for rewritten commits: rewrites touch recent ones
 _DAY_S = 86400

@@ -11,16 +11,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from hooks.lib import git
-from hooks.lib.config import Config, load_config
-from hooks.lib.context import RunContext, run_context
-from hooks.lib.errors import GateError
-from hooks.lib.output import error_line, summary_line, warn
-from hooks.lib.record import Record, Status, fingerprint, new_id, utc_now
+from hooks.frame import git
+from hooks.frame.config import Config, load_config
+from hooks.frame.context import RunContext, run_context
+from hooks.frame.errors import GateError
+from hooks.frame.output import error_line, summary_line, warn
+from hooks.frame.record import Record, Status, fingerprint, new_id, utc_now
 
 if TYPE_CHECKING:
-    from hooks.lib.documents import ActiveLog
-    from hooks.lib.recording import Outcome
+    from hooks.frame.documents import ActiveLog
+    from hooks.frame.recording import Outcome
 
 
 class GateRun:
@@ -39,7 +39,7 @@ class GateRun:
     @functools.cached_property
     def log(self) -> ActiveLog:
         """The active execution log, found on first use (a GateError when its setting is bad)."""
-        from hooks.lib.documents import find_active_log  # with the Markdown parser: see `start`
+        from hooks.frame.documents import find_active_log  # with the Markdown parser: see `start`
 
         log = find_active_log(self.root, self.config)
         for message in log.warnings:
@@ -260,6 +260,6 @@ def relative(root: Path, path: str | os.PathLike[str]) -> str:
 
 def _recording() -> ModuleType:
     """The recording machinery (journal, lock, Markdown writer), imported on first use (see `start`)."""
-    import hooks.lib.recording
+    import hooks.frame.recording
 
-    return hooks.lib.recording
+    return hooks.frame.recording

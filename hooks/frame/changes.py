@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib.ci import ci_range
-from hooks.lib.context import RunContext
-from hooks.lib.git import head_commit, run_git, split_z
+from hooks.frame.ci import ci_range
+from hooks.frame.context import RunContext
+from hooks.frame.git import head_commit, run_git, split_z
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}

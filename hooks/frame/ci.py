@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib.errors import GateError
-from hooks.lib.git import run_git
+from hooks.frame.errors import GateError
+from hooks.frame.git import run_git
 
 _NO_COMMIT = "0" * 40
 _FETCH_ALL = "fetch the history (GitHub Actions: actions/checkout with fetch-depth: 0; GitLab: GIT_DEPTH: 0)"

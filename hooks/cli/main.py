@@ -13,21 +13,22 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from hooks.lib import gate, git, log_merge, runner, scaffold
-from hooks.lib.arguments import Parser
-from hooks.lib.baseline import Key, default_path, write_baseline
-from hooks.lib.config import Config, load_config
-from hooks.lib.documents import PLATFORM_DIR, find_active_log, inside_repo, plan_of
-from hooks.lib.errors import GateError
-from hooks.lib.files import read_text
-from hooks.lib.gates import GATES, INSTALL_HOOK_TYPES, SYNC_HOOK
-from hooks.lib.history import read_history
-from hooks.lib.output import plural, warn
-from hooks.lib.quality_block import find_block
-from hooks.lib.record import Record, Status, as_dict, fingerprint
-from hooks.lib.recording import sync
-from hooks.lib.report import quality_report, run_history
-from hooks.lib.state import STATE_DIR, SYNC_NOTES
+from hooks.cli import runner, scaffold
+from hooks.cli.report import quality_report, run_history
+from hooks.frame import gate, git, log_merge
+from hooks.frame.arguments import Parser
+from hooks.frame.baseline import Key, default_path, write_baseline
+from hooks.frame.config import Config, load_config
+from hooks.frame.documents import PLATFORM_DIR, find_active_log, inside_repo, plan_of
+from hooks.frame.errors import GateError
+from hooks.frame.files import read_text
+from hooks.frame.gates import GATES, INSTALL_HOOK_TYPES, SYNC_HOOK
+from hooks.frame.history import read_history
+from hooks.frame.output import plural, warn
+from hooks.frame.quality_block import find_block
+from hooks.frame.record import Record, Status, as_dict, fingerprint
+from hooks.frame.recording import sync
+from hooks.frame.state import STATE_DIR, SYNC_NOTES
 
 PROG = "platform-gates"
 GATE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")

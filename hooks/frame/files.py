@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from hooks.lib.errors import GateError
+from hooks.frame.errors import GateError
 
 
 def read_text(path: Path, rel: str) -> str:

@@ -19,9 +19,9 @@ from typing import NamedTuple
 
 from identify import identify
 
-from hooks.lib.errors import GateError
-from hooks.lib.gates import GATES, Gate, by_name
-from hooks.lib.git import run_git, split_z
+from hooks.frame.errors import GateError
+from hooks.frame.gates import GATES, Gate, by_name
+from hooks.frame.git import run_git, split_z
 
 GATE_TIMEOUT_S = 3600
 

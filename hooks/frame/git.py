@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib.errors import GateError
+from hooks.frame.errors import GateError
 
 GIT_TIMEOUT_S = 60
 
@@ -126,7 +126,7 @@ def index_fingerprint_source(root: Path) -> str:
 
 def staged_tree(root: Path, index_file: str) -> str:
     """The tree `git commit` is about to record: written from a copy of its index, never the index."""
-    from hooks.lib.state import state_dir
+    from hooks.frame.state import state_dir
 
     copy = state_dir(root) / f"index.{os.getpid()}"
     try:

@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 from typing import NoReturn
 
-from hooks.lib.output import error_line
+from hooks.frame.output import error_line
 
 
 class Parser(argparse.ArgumentParser):

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from hooks.lib.errors import GateError
-from hooks.lib.gates import BY_ID
-from hooks.lib.markdown import Outline, find_section, parse_outline
-from hooks.lib.record import Record, Status
+from hooks.frame.errors import GateError
+from hooks.frame.gates import BY_ID
+from hooks.frame.markdown import Outline, find_section, parse_outline
+from hooks.frame.record import Record, Status
 
 BEGIN = "<!-- platform-gates:results:begin -->"
 END = "<!-- platform-gates:results:end -->"

@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from hooks.lib.errors import GateError
-from hooks.lib.files import fsync_directory, replace_atomically, write_all
-from hooks.lib.locking import FileLock, LockTimeout
-from hooks.lib.record import Record, from_json, to_json
-from hooks.lib.state import STATE_DIR, state_dir
+from hooks.frame.errors import GateError
+from hooks.frame.files import fsync_directory, replace_atomically, write_all
+from hooks.frame.locking import FileLock, LockTimeout
+from hooks.frame.record import Record, from_json, to_json
+from hooks.frame.state import STATE_DIR, state_dir
 
 NO_LOG_JOURNAL = "no-active-log"
 LOCK_TIMEOUT_S = 120

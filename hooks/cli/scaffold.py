@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib.config import OWN_FILE, config_source
-from hooks.lib.documents import PLATFORM_DIR, document_name, read_header, scan_documents
-from hooks.lib.errors import GateError
-from hooks.lib.files import read_text, replace_atomically
-from hooks.lib.markdown import (
+from hooks.frame.config import OWN_FILE, config_source
+from hooks.frame.documents import PLATFORM_DIR, document_name, read_header, scan_documents
+from hooks.frame.errors import GateError
+from hooks.frame.files import read_text, replace_atomically
+from hooks.frame.markdown import (
     REQUIRED_SECTIONS,
     is_terminal_status,
     normalize_key,

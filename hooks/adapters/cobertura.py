@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from hooks.lib.errors import GateError
+from hooks.frame.errors import GateError
 
 # Hits per line; (covered, total) per branch line.
 LineData = tuple[dict[int, int], dict[int, tuple[int, int]]]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hooks.lib import git, quality_block
-from hooks.lib.config import Config
-from hooks.lib.documents import ActiveLog, inside_repo
-from hooks.lib.files import read_text
-from hooks.lib.journal import Journal
-from hooks.lib.recording import updated_status
+from hooks.frame import git, quality_block
+from hooks.frame.config import Config
+from hooks.frame.documents import ActiveLog, inside_repo
+from hooks.frame.files import read_text
+from hooks.frame.journal import Journal
+from hooks.frame.recording import updated_status
 
 
 def quality_report(root: Path, log: ActiveLog, config: Config) -> str:

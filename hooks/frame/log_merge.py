@@ -15,9 +15,9 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from hooks.lib import git, quality_block
-from hooks.lib.errors import GateError
-from hooks.lib.quality_block import BEGIN, END, HistoryRow, QualityStatus
+from hooks.frame import git, quality_block
+from hooks.frame.errors import GateError
+from hooks.frame.quality_block import BEGIN, END, HistoryRow, QualityStatus
 
 DRIVER = "platform-gates"
 ATTRIBUTES = "/.platform-mode/execution/*.md merge=platform-gates"

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib.config import Config
-from hooks.lib.errors import GateError
-from hooks.lib.markdown import Header, is_terminal_status, link_targets, parse_header
+from hooks.frame.config import Config
+from hooks.frame.errors import GateError
+from hooks.frame.markdown import Header, is_terminal_status, link_targets, parse_header
 
 PLATFORM_DIR = ".platform-mode"
 LOG_ENV = "PLATFORM_GATES_LOG"

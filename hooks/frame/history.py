@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.lib.documents import ActiveLog
-from hooks.lib.journal import Journal
-from hooks.lib.record import Record
+from hooks.frame.documents import ActiveLog
+from hooks.frame.journal import Journal
+from hooks.frame.record import Record
 
 
 class History(NamedTuple):

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from hooks.lib.errors import GateError
-from hooks.lib.files import replace_atomically
+from hooks.frame.errors import GateError
+from hooks.frame.files import replace_atomically
 
 FORMAT_VERSION = 1
 DIRECTORY = Path(".platform-gates")

@@ -1,7 +1,7 @@
 """Coverage data in the four formats teams produce, read into one shape with repository paths.
 
 `.coverage` goes through coverage.py's own API (its JSON report, so `source`, `include`, `omit` and
-branch data mean what coverage.py means); Cobertura XML through defusedxml's guards (hooks/lib/cobertura.py);
+branch data mean what coverage.py means); Cobertura XML through defusedxml's guards (cobertura.py);
 JSON and LCOV as written by coverage.py, pytest-cov and most other tools.
 """
 
@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from hooks.lib.errors import GateError
-from hooks.lib.record import fingerprint
+from hooks.frame.errors import GateError
+from hooks.frame.record import fingerprint
 
 if TYPE_CHECKING:
-    from hooks.lib.cobertura import CoberturaClass
+    from hooks.adapters.cobertura import CoberturaClass
 
 DATA_FILES = (".coverage", "coverage.xml", "coverage.json", "lcov.info", "coverage.lcov")
 _DRIVE = re.compile(r"^[A-Za-z]:/")
@@ -234,7 +234,7 @@ def _is_absolute(text: str) -> bool:
 
 
 def _cobertura(data: bytes, mapper: PathMapper) -> tuple[Mapping[str, FileCoverage], Totals]:
-    from hooks.lib.cobertura import read_cobertura
+    from hooks.adapters.cobertura import read_cobertura
 
     report = read_cobertura(data)
     classes: dict[str, list[CoberturaClass]] = {}

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Mapping
 
-from hooks.lib.record import Status
+from hooks.frame.record import Status
 
 
 def finding_line(path: str, line: int | None, col: int | None, code: str, message: str) -> str:

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from hooks.lib.errors import GateError
-from hooks.lib.gates import TABLES
+from hooks.frame.errors import GateError
+from hooks.frame.gates import TABLES
 
 PYPROJECT = "pyproject.toml"
 OWN_FILE = ".platform-gates.toml"

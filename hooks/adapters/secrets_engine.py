@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from hooks.lib import secrets_prefilter
-from hooks.lib.errors import GateError
-from hooks.lib.files import replace_atomically
+from hooks.adapters import secrets_prefilter
+from hooks.frame.errors import GateError
+from hooks.frame.files import replace_atomically
 
 PLUGINS_FILE = Path(__file__).with_name("secret_plugins.py")
 EXTRA_PLUGINS = ("GitHubFineGrainedTokenDetector", "GoogleApiKeyDetector")
-EXTRA_FILTER = "hooks.lib.secret_plugins.is_pinned_revision"
+EXTRA_FILTER = "hooks.adapters.secret_plugins.is_pinned_revision"
 FILES_PER_WORKER_MIN = 16
 
 

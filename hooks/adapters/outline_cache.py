@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from hooks.lib import markdown
-from hooks.lib.files import replace_atomically
-from hooks.lib.markdown import Heading, Outline, parse_outline, split_lines
-from hooks.lib.state import STATE_DIR, state_dir
+from hooks.frame import markdown
+from hooks.frame.files import replace_atomically
+from hooks.frame.markdown import Heading, Outline, parse_outline, split_lines
+from hooks.frame.state import STATE_DIR, state_dir
 
 CACHE_FILE = "outlines.json"
 

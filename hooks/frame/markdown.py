@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from hooks.lib.errors import GateError
+from hooks.frame.errors import GateError
 
 if TYPE_CHECKING:  # markdown-it is imported when a document is parsed, not when a gate starts
     from markdown_it import MarkdownIt

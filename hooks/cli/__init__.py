@@ -1,0 +1,1 @@
+"""`platform-gates`, the command line: set up, write logs, run and record gates, report, sync."""

@@ -1,0 +1,3 @@
+from hooks.cli.main import main
+
+raise SystemExit(main())

@@ -1,1 +1,0 @@
-"""The shared library beneath the gates: one concern per module, no module imports a gate."""
