@@ -30,6 +30,7 @@ from hooks.frame.changes import ChangeSet, added_lines
 from hooks.frame.errors import GateError
 from hooks.frame.git import run_git, split_z
 from hooks.frame.history import latest_with_metric
+from hooks.frame.paths import setting_path
 from hooks.frame.record import Record, Status
 
 GATE = "platform-coverage"
@@ -244,7 +245,7 @@ def _previous(run: gate.GateRun, baseline: str | None, tracked: list[str]) -> tu
         try:
             return float(baseline), "--baseline"
         except ValueError:
-            path = Path(baseline) if Path(baseline).is_absolute() else run.root / baseline
+            path = setting_path(run.root, baseline)
             try:
                 return rounded(read_report(run.root, path, tracked).total_percent), baseline
             except NoUsableData as exc:

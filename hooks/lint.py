@@ -26,6 +26,7 @@ from hooks.frame.baseline import default_path, find_baseline, new_findings
 from hooks.frame.errors import GateError
 from hooks.frame.files import content_fingerprint
 from hooks.frame.output import counts_text, plural, print_finding
+from hooks.frame.paths import display_path
 from hooks.frame.record import Record, Status
 
 GATE = "platform-lint"
@@ -185,7 +186,7 @@ def parse_findings(root: Path, check: bytes, format_check: bytes | None) -> list
     findings = [_finding(root, item) for item in _json_lines(check)]
     if format_check is not None:
         findings += [
-            Finding(_relative(root, match["path"]), 0, 0, UNFORMATTED, "would reformat")
+            Finding(display_path(root, match["path"]), 0, 0, UNFORMATTED, "would reformat")
             for match in _UNFORMATTED.finditer(format_check.decode(errors="surrogateescape"))
         ]
     return sorted(findings, key=lambda f: (f.path, f.line, f.col, f.code))
@@ -259,16 +260,12 @@ def _finding(root: Path, item: Mapping[str, object]) -> Finding:
         (location.get("row", 0), location.get("column", 0)) if isinstance(location, dict) else (0, 0)
     )
     return Finding(
-        path=_relative(root, str(item["filename"])),
+        path=display_path(root, str(item["filename"])),
         line=int(row),
         col=int(column),
         code=str(item.get("code") or "syntax-error"),
         message=str(item.get("message", "")),
     )
-
-
-def _relative(root: Path, filename: str) -> str:
-    return gate.relative(root, filename)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from hooks.frame.arguments import Parser
 from hooks.frame.changes import ChangeSet, added_lines, changed_files
 from hooks.frame.errors import GateError
 from hooks.frame.output import counts_text, plural, print_finding, size_text
+from hooks.frame.paths import display_path, setting_path
 from hooks.frame.record import Record, Status, fingerprint
 from hooks.frame.state import state_dir
 
@@ -72,7 +73,7 @@ class SecretsTally(NamedTuple):
 
 def choose_files(root: Path, names: Sequence[str], settings: SecretsSettings) -> tuple[list[str], list[str]]:
     """The files to scan, and a note for each one skipped (deleted, symlink, binary, huge, not UTF-8)."""
-    baseline = (root / settings.baseline).absolute()
+    baseline = setting_path(root, settings.baseline).absolute()
     chosen: list[str] = []
     notes: list[str] = []
     for name in names:
@@ -81,7 +82,7 @@ def choose_files(root: Path, names: Sequence[str], settings: SecretsSettings) ->
             continue  # the baseline holds hashes of known secrets, as in detect-secrets' own hook
         reason = _skip_reason(path, settings.max_file_size_kib)
         if reason:
-            notes.append(f"{gate.relative(root, path)}: skipped ({reason})")
+            notes.append(f"{display_path(root, path)}: skipped ({reason})")
         else:
             chosen.append(name)
     return chosen, notes
@@ -128,11 +129,11 @@ def scan(
 ) -> ScanResult:
     """The new secrets in `names`: not in the baseline, and on the lines `changes` adds (None: any line)."""
     files, skipped = choose_files(root, names, settings)
-    baseline = root / settings.baseline
+    baseline = setting_path(root, settings.baseline)
     engine = load_engine(root, baseline if baseline.is_file() else None)
     secrets = scan_files(root, files, engine, state_dir(root) / "cache" if settings.cache else None)
     if changes is not None:
-        paths = [gate.relative(root, f) for f in files]
+        paths = [display_path(root, f) for f in files]
         changed = set(changed_files(root, changes))
         secrets = judged(secrets, added_lines(root, changes, paths), changed)
     return ScanResult(secrets, files, skipped, engine.version, engine.prefilter)
@@ -165,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = settings._replace(all_lines=True)
         if args.no_cache:
             settings = settings._replace(cache=False)
-        if args.baseline and not (run.root / settings.baseline).is_file():
+        if args.baseline and not setting_path(run.root, settings.baseline).is_file():
             raise GateError(f"baseline {args.baseline} does not exist")
         changes = (
             None

@@ -23,6 +23,7 @@ from hooks.frame.config import read_toml
 from hooks.frame.errors import GateError
 from hooks.frame.files import content_fingerprint
 from hooks.frame.output import counts_text, plural, print_finding, size_text
+from hooks.frame.paths import display_path
 from hooks.frame.record import Record, Status
 
 GATE = "platform-security"
@@ -218,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline = find_baseline(
             run.root, args.baseline or settings.baseline, run.root / default_path("security")
         )
-        files = [gate.relative(run.root, name) for name in args.filenames]
+        files = [display_path(run.root, name) for name in args.filenames]
         result = scan(run.root, files, bandit_config(run.root), settings)
     except GateError as exc:
         return gate.fail(GATE, exc, run)

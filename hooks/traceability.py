@@ -25,7 +25,6 @@ from hooks.frame.documents import (
     Document,
     DocumentSet,
     Reference,
-    inside_repo,
     references,
     scan_documents,
 )
@@ -47,6 +46,7 @@ from hooks.frame.markdown import (
     status_word,
 )
 from hooks.frame.output import counts_text, plural, print_finding
+from hooks.frame.paths import inside_repo
 from hooks.frame.record import Status, fingerprint
 
 GATE = "platform-traceability"

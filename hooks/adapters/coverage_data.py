@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hooks.frame.errors import GateError
+from hooks.frame.paths import display_path
 from hooks.frame.record import fingerprint
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def read_report(root: Path, path: Path, tracked: Iterable[str]) -> CoverageRepor
     NoUsableData when the file cannot be read, is empty or lists no file; GateError (exit 2) when it is
     corrupt, hostile or from a coverage.py that cannot read it.
     """
-    rel = _display(root, path)
+    rel = display_path(root, path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -153,13 +154,6 @@ def read_report(root: Path, path: Path, tracked: Iterable[str]) -> CoverageRepor
     if not files:
         raise NoUsableData(f"{rel} lists no files")
     return CoverageReport(rel, files, totals, fingerprint([data]))
-
-
-def _display(root: Path, path: Path) -> str:
-    try:
-        return path.absolute().relative_to(root.absolute()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 class PathMapper:

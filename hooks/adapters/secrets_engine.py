@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from hooks.adapters import secrets_prefilter
 from hooks.frame.errors import GateError
 from hooks.frame.files import replace_atomically
+from hooks.frame.paths import display_path
 
 PLUGINS_FILE = Path(__file__).with_name("secret_plugins.py")
 EXTRA_PLUGINS = ("GitHubFineGrainedTokenDetector", "GoogleApiKeyDetector")
@@ -64,11 +65,7 @@ def load_engine(root: Path, baseline_path: Path | None) -> Engine:
 
     accepted: frozenset[tuple[str, str, str]] = frozenset()
     if baseline_path is not None:
-        rel = (
-            baseline_path.relative_to(root).as_posix()
-            if baseline_path.is_relative_to(root)
-            else str(baseline_path)
-        )
+        rel = display_path(root, baseline_path)
         try:
             data = json.loads(baseline_path.read_text(encoding="utf-8"))
             with transient_settings(data):
@@ -118,10 +115,10 @@ def scan_files(root: Path, files: Sequence[str], engine: Engine, cache_dir: Path
     found: dict[str, list[Secret]] = {}
     todo: list[tuple[str, str]] = []  # (path, content key)
     for name in files:
-        key = _content_key(Path(name), _relative(root, name))
+        key = _content_key(Path(name), display_path(root, name))
         hit = cache.get(key) if cache else None
         if hit is not None:
-            found[name] = [Secret(_relative(root, name), line, kind, digest) for line, kind, digest in hit]
+            found[name] = [Secret(display_path(root, name), line, kind, digest) for line, kind, digest in hit]
         else:
             todo.append((name, key))
     for (name, key), secrets in zip(todo, _scan_all(root, [name for name, _ in todo], engine), strict=True):
@@ -182,15 +179,8 @@ def _scan_one(root: Path, name: str) -> list[Secret]:
         secrets = {(s.line_number, s.type, s.secret_hash) for s in scan_file(name)}
     except Exception as exc:  # a scan error must not carry the line it choked on
         raise GateError(f"detect-secrets failed on {name} ({type(exc).__name__})") from None
-    path = _relative(root, name)
+    path = display_path(root, name)
     return [Secret(path, line, kind, digest) for line, kind, digest in sorted(secrets)]
-
-
-def _relative(root: Path, name: str) -> str:
-    try:
-        return Path(name).absolute().relative_to(root.absolute()).as_posix()
-    except ValueError:
-        return Path(name).as_posix()
 
 
 class _Cache:

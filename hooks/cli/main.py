@@ -19,12 +19,13 @@ from hooks.frame import gate, git, log_merge
 from hooks.frame.arguments import Parser
 from hooks.frame.baseline import Key, default_path, write_baseline
 from hooks.frame.config import Config, load_config
-from hooks.frame.documents import PLATFORM_DIR, find_active_log, inside_repo, plan_of
+from hooks.frame.documents import PLATFORM_DIR, find_active_log, plan_of
 from hooks.frame.errors import GateError
 from hooks.frame.files import read_text
 from hooks.frame.gates import GATES, INSTALL_HOOK_TYPES, SYNC_HOOK
 from hooks.frame.history import read_history
 from hooks.frame.output import plural, warn
+from hooks.frame.paths import display_path, inside_repo
 from hooks.frame.quality_block import find_block
 from hooks.frame.record import Record, Status, as_dict, fingerprint
 from hooks.frame.recording import sync
@@ -103,7 +104,7 @@ def cmd_new_log(args: argparse.Namespace) -> int:
     created = scaffold.new_log(root, plan, args.title, supersede=args.supersede)
     for rel in created.superseded:
         print(f"{rel}: Status set to SUPERSEDED")
-    print(f"created {gate.relative(root, created.path)}")
+    print(f"created {display_path(root, created.path)}")
     return 0
 
 
@@ -130,8 +131,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             "active_log": log.rel,
             "reason": log.reason,
             "warnings": list(log.warnings),
-            "plan": gate.relative(root, plan) if plan else None,
-            "journal": gate.relative(root, history.journal),
+            "plan": display_path(root, plan) if plan else None,
+            "journal": display_path(root, history.journal),
             "records": history.records,
             "pending": history.pending,
             "latest": {name: as_dict(record) for name, record in sorted(history.latest.items())},
@@ -142,8 +143,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
     print(f"active log: {log.rel or 'none'} ({log.reason})")
-    print(f"plan: {gate.relative(root, plan) if plan else 'none'}")
-    journal = gate.relative(root, history.journal)
+    print(f"plan: {display_path(root, plan) if plan else 'none'}")
+    journal = display_path(root, history.journal)
     print(f"journal: {journal}: {history.records} records, {history.pending} pending")
     if log.rel:
         newest = f", newest {commits[0]}" if commits else ""
@@ -214,7 +215,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     spec = runner.select_gates([args.gate])[0]
     files = runner.files_for(spec, root, runner.candidate_files(root, all_files=True))
     count = write_baseline(output, spec.hook_id, _finding_keys(args.gate, root, config, files))
-    print(f"{PROG} baseline: {count} {args.gate} finding(s) written to {gate.relative(root, output)}")
+    print(f"{PROG} baseline: {count} {args.gate} finding(s) written to {display_path(root, output)}")
     return 0
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from hooks.frame import git, quality_block
 from hooks.frame.config import Config
-from hooks.frame.documents import ActiveLog, inside_repo
+from hooks.frame.documents import ActiveLog
 from hooks.frame.files import read_text
 from hooks.frame.journal import Journal
+from hooks.frame.paths import inside_repo
 from hooks.frame.recording import updated_status
 
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from hooks.frame.errors import GateError
 from hooks.frame.files import replace_atomically
+from hooks.frame.paths import display_path, setting_path
 
 FORMAT_VERSION = 1
 DIRECTORY = Path(".platform-gates")
@@ -70,8 +71,8 @@ def new_findings(
 def find_baseline(root: Path, explicit: str | None, default: Path) -> collections.Counter[Key] | None:
     """The baseline to use: the one named (it must exist), else the default if it exists, else None."""
     if explicit:
-        path = Path(explicit) if Path(explicit).is_absolute() else root / explicit
+        path = setting_path(root, explicit)
         return load_baseline(path, explicit)
     if default.is_file():
-        return load_baseline(default, default.relative_to(root).as_posix())
+        return load_baseline(default, display_path(root, default))
     return None

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from hooks.frame.config import Config
 from hooks.frame.errors import GateError
 from hooks.frame.markdown import Header, is_terminal_status, link_targets, parse_header
+from hooks.frame.paths import inside_repo, setting_path
 
 PLATFORM_DIR = ".platform-mode"
 LOG_ENV = "PLATFORM_GATES_LOG"
@@ -116,14 +117,6 @@ def read_header(path: Path, rel: str) -> Header:
     return parse_header(text, rel)
 
 
-def inside_repo(root: Path, path: Path) -> Path:
-    """`path` resolved (symlinks followed); a GateError when it leaves the repository."""
-    resolved = path.resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        raise GateError(f"{path} is outside the repository {root}")
-    return resolved
-
-
 def find_active_log(root: Path, config: Config, environ: Mapping[str, str] = os.environ) -> ActiveLog:
     explicit = environ.get(LOG_ENV) or config.core().log
     if explicit:
@@ -153,7 +146,7 @@ def _header_inside(root: Path, document: Document) -> Header:
 
 
 def _explicit_log(root: Path, value: str, source: str) -> ActiveLog:
-    candidate = Path(value) if Path(value).is_absolute() else root / value
+    candidate = setting_path(root, value)
     try:
         resolved = inside_repo(root, candidate)
     except GateError as exc:

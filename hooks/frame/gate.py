@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -247,15 +246,6 @@ def fail(gate: str, error: GateError, run: GateRun | None = None) -> int:
                 run.root, run.record(Status.ERROR, str(error)), run.log, run.context, run.config
             )
     return 2
-
-
-def relative(root: Path, path: str | os.PathLike[str]) -> str:
-    """A path as output and records show it: repo-relative, POSIX."""
-    candidate = Path(path)
-    try:
-        return candidate.absolute().relative_to(root.absolute()).as_posix()
-    except ValueError:
-        return candidate.as_posix()
 
 
 def _recording() -> ModuleType:

@@ -120,7 +120,7 @@ def register(root: Path) -> bool:
         )
         wrote = True
     attributes = Path(git.run_git("rev-parse", "--git-path", "info/attributes", cwd=root).strip())
-    attributes = attributes if attributes.is_absolute() else root / attributes
+    attributes = root / attributes
     existing = attributes.read_text(encoding="utf-8") if attributes.is_file() else ""
     if ATTRIBUTES not in existing.splitlines():
         attributes.parent.mkdir(parents=True, exist_ok=True)

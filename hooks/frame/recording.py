@@ -17,10 +17,11 @@ from typing import NamedTuple
 from hooks.frame import git, quality_block
 from hooks.frame.config import Config
 from hooks.frame.context import RunContext
-from hooks.frame.documents import ActiveLog, inside_repo
+from hooks.frame.documents import ActiveLog
 from hooks.frame.errors import GateError
 from hooks.frame.files import read_text, replace_atomically
 from hooks.frame.journal import Journal
+from hooks.frame.paths import inside_repo
 from hooks.frame.record import Record
 
 _CHECKED_ROWS = 50  # rows of the history checked for rewritten commits: rewrites touch recent ones
