@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hooks.adapters.cobertura import read_cobertura
+from hooks.adapters.coverage_totals import Totals
 from hooks.frame.errors import GateError
 from tests.util import BIN, write
 
@@ -100,16 +101,18 @@ def test_every_layout_reads_the_same_lines_and_totals(classes: Classes, layout: 
         assert branches == {n: b for n, (_, b) in lines.items() if b}
         covered = sum(1 for h, _ in lines.values() if h)
         valid = [b for _, b in lines.values() if b]
-        assert entry.totals() == (len(lines), covered, sum(t for _, t in valid), sum(c for c, _ in valid))
+        assert entry.totals() == Totals(
+            len(lines), covered, sum(t for _, t in valid), sum(c for c, _ in valid)
+        )
     statements = sum(len(lines) for _, lines in classes)
-    assert report.totals is not None and report.totals[0] == statements
+    assert report.totals is not None and report.totals.statements == statements
     assert report.sources == ["/somewhere/else"]
 
 
 def test_a_root_without_totals_gives_none() -> None:
     report = read_cobertura(render([("src/a.py", {1: (1, None)})], "coverage.py", totals=False))
     assert report.totals is None
-    assert report.classes[0].totals() == (1, 1, 0, 0)
+    assert report.classes[0].totals() == Totals(1, 1, 0, 0)
 
 
 def test_coverage_py_s_own_report_reads_as_coverage_py_counts(tmp_path: Path) -> None:
@@ -121,7 +124,7 @@ def test_coverage_py_s_own_report_reads_as_coverage_py_counts(tmp_path: Path) ->
     [entry] = report.classes
     assert entry.filename == "calc.py"
     assert entry.lines() == ({1: 1, 2: 1, 3: 1, 4: 0, 6: 1}, {2: (1, 2)})
-    assert report.totals == entry.totals() == (5, 4, 2, 1)
+    assert report.totals == entry.totals() == Totals(5, 4, 2, 1)
 
 
 @pytest.mark.parametrize(

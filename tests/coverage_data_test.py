@@ -17,6 +17,7 @@ from hooks.adapters.coverage_data import (
     read_report,
     uncombined,
 )
+from hooks.adapters.coverage_totals import Totals
 from hooks.frame.errors import GateError
 from tests.util import BIN, write
 
@@ -113,7 +114,7 @@ def test_lcov_records_of_one_file_are_merged_and_branches_counted_once(tmp_path:
     write(tmp_path / "lcov.info", lcov)
     report = read_report(tmp_path, tmp_path / "lcov.info", ["src/a.py"])
     assert report.files["src/a.py"] == FileCoverage({1: 1, 2: 3, 5: 0}, {2: (1, 2)})
-    assert report.totals == (3, 2, 2, 1)
+    assert report.totals == Totals(3, 2, 2, 1)
 
 
 def test_cobertura_classes_of_one_file_are_merged_and_counted_once(tmp_path: Path) -> None:
@@ -130,7 +131,7 @@ def test_cobertura_classes_of_one_file_are_merged_and_counted_once(tmp_path: Pat
     report = read_report(tmp_path, tmp_path / "coverage.xml", ["src/pkg/a.py"])
     assert list(report.files) == ["src/pkg/a.py"]
     assert report.files["src/pkg/a.py"] == FileCoverage({1: 1, 2: 3, 5: 0}, {5: (1, 2)})
-    assert report.totals == (3, 2, 2, 1)
+    assert report.totals == Totals(3, 2, 2, 1)
 
 
 def test_files_on_demand_are_read_when_asked_for_only() -> None:
@@ -242,5 +243,13 @@ def test_json_branches_are_counted_per_line(tmp_path: Path) -> None:
     write(tmp_path / "coverage.json", json.dumps(data))
     report = read_report(tmp_path, tmp_path / "coverage.json", ["a.py"])
     assert report.files["a.py"].branch_lines == {2: (1, 2), 3: (1, 2)}
-    assert report.totals == (4, 3, 4, 2)
+    assert report.totals == Totals(4, 3, 4, 2)
     assert report.source == "coverage.json"
+
+
+def test_totals_add_up_across_files_and_give_coverage_py_s_percentage() -> None:
+    one = Totals.of_lines([1, 0, 3], [(1, 2)])
+    two = Totals.of_lines([0], [])
+    assert one + two == Totals(statements=4, covered=2, branches=2, covered_branches=1)
+    assert (one + two).percent == 100.0 * 3 / 6
+    assert Totals().percent == 100.0  # nothing to cover, as coverage.py reports it

@@ -18,11 +18,11 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from hooks.adapters.coverage_totals import Totals
 from hooks.frame.errors import GateError
 
 # Hits per line; (covered, total) per branch line.
 LineData = tuple[dict[int, int], dict[int, tuple[int, int]]]
-Totals = tuple[int, int, int, int]  # statements, covered statements, branches, covered branches
 
 
 class CoberturaClass(NamedTuple):
@@ -66,8 +66,7 @@ def _read_class(name: str, lines: list[dict[str, str]]) -> CoberturaClass:
 
 
 def _count(hits: dict[int, int], branches: dict[int, tuple[int, int]]) -> Totals:
-    covered = sum(1 for count in hits.values() if count > 0)
-    return len(hits), covered, sum(t for _, t in branches.values()), sum(c for c, _ in branches.values())
+    return Totals.of_lines(hits.values(), branches.values())
 
 
 @dataclasses.dataclass
@@ -151,7 +150,7 @@ def _totals(attrs: dict[str, str]) -> Totals | None:
         lines, covered, branches, covered_branches = (int(attrs.get(key, "0")) for key in _TOTALS)
     except ValueError:
         return None
-    return lines, covered, branches, covered_branches
+    return Totals(lines, covered, branches, covered_branches)
 
 
 def _classes_on_demand(data: bytes, start: int) -> list[CoberturaClass]:
@@ -198,15 +197,9 @@ class _ClassSpan(NamedTuple):
         if layout is None:
             return _count(*_read(self._element_lines()))
         found, branches = layout
-        hits = dict(found)  # a line listed twice (under <methods> too) is one statement
-        missed = list(hits.values()).count(b"0")
+        hits = {number: count != b"0" for number, count in found}  # a line listed twice is one statement
         per_line = {number: (int(covered), int(total)) for number, covered, total in branches}
-        return (
-            len(hits),
-            len(hits) - missed,
-            sum(t for _, t in per_line.values()),
-            sum(c for c, _ in per_line.values()),
-        )
+        return Totals.of_lines(hits.values(), per_line.values())
 
     def _element_lines(self) -> list[dict[str, str]]:
         """expat over this class element alone: any attribute order, quoting or child elements."""

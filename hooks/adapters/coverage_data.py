@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from hooks.adapters.coverage_totals import Totals
 from hooks.frame.errors import GateError
 from hooks.frame.paths import display_path
 from hooks.frame.record import fingerprint
@@ -33,13 +34,6 @@ _DRIVE = re.compile(r"^[A-Za-z]:/")
 
 class NoUsableData(Exception):
     """Coverage data the user has to (re)produce: unreadable, empty, or about no file at all (exit 1)."""
-
-
-class Totals(NamedTuple):
-    statements: int
-    covered: int
-    branches: int
-    covered_branches: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,9 +52,7 @@ class FileCoverage:
         return frozenset(line for line, count in self.hits.items() if count > 0)
 
     def totals(self) -> Totals:
-        covered = sum(1 for count in self.hits.values() if count > 0)
-        branches = self.branch_lines.values()
-        return Totals(len(self.hits), covered, sum(t for _, t in branches), sum(c for c, _ in branches))
+        return Totals.of_lines(self.hits.values(), self.branch_lines.values())
 
 
 class FilesOnDemand(Mapping[str, FileCoverage]):
@@ -97,15 +89,7 @@ class CoverageReport(NamedTuple):
 
     @property
     def total_percent(self) -> float:
-        """coverage.py's figure: covered statements and branches over all statements and branches."""
-        covered = self.totals.covered + self.totals.covered_branches
-        total = self.totals.statements + self.totals.branches
-        return 100.0 * covered / total if total else 100.0
-
-
-def summed(totals: Iterable[Totals]) -> Totals:
-    columns = list(zip(*totals, strict=True))
-    return Totals(*(sum(column) for column in columns)) if columns else Totals(0, 0, 0, 0)
+        return self.totals.percent
 
 
 def find_data(root: Path, explicit: str | None) -> Path | None:
@@ -146,7 +130,7 @@ def read_report(root: Path, path: Path, tracked: Iterable[str]) -> CoverageRepor
                 read = _lcov(data.decode("utf-8"), mapper)
             else:
                 read = _coverage_py(root, path, mapper)
-            files, totals = read, summed(f.totals() for f in read.values())
+            files, totals = read, sum((f.totals() for f in read.values()), Totals())
     except (GateError, NoUsableData) as exc:
         raise type(exc)(f"{rel}: {exc}") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -238,11 +222,11 @@ def _cobertura(data: bytes, mapper: PathMapper) -> tuple[Mapping[str, FileCovera
         {path: functools.partial(_merged_classes, parts) for path, parts in classes.items()}
     )
     if report.totals:  # the root's totals are the producer's own (coverage.py's `coverage report`)
-        return files, Totals(*report.totals)
+        return files, report.totals
     # Without them every file is counted; a file in several classes is merged first, to count lines once.
-    return files, summed(
-        Totals(*parts[0].totals()) if len(parts) == 1 else files[path].totals()
-        for path, parts in classes.items()
+    return files, sum(
+        (parts[0].totals() if len(parts) == 1 else files[path].totals() for path, parts in classes.items()),
+        Totals(),
     )
 
 
