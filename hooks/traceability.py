@@ -31,22 +31,24 @@ from hooks.frame.documents import (
 from hooks.frame.errors import GateError
 from hooks.frame.files import read_text
 from hooks.frame.markdown import (
-    OPEN_STATUSES,
-    REQUIRED_SECTIONS,
-    TERMINAL_STATUSES,
     Header,
     Heading,
     Outline,
     find_section,
-    is_terminal_status,
     normalize_heading,
-    parse_date,
     parse_header,
     parse_outline,
-    status_word,
 )
 from hooks.frame.output import counts_text, plural, print_finding
 from hooks.frame.paths import inside_repo
+from hooks.frame.platform_mode import (
+    OPEN_STATUSES,
+    REQUIRED_SECTIONS,
+    TERMINAL_STATUSES,
+    is_terminal_status,
+    parse_date,
+    status_word,
+)
 from hooks.frame.record import Status, fingerprint
 
 GATE = "platform-traceability"

@@ -11,15 +11,13 @@ from hooks.frame.errors import GateError
 from hooks.frame.markdown import (
     find_section,
     heading_matches,
-    is_terminal_status,
     link_targets,
     normalize_heading,
-    parse_date,
     parse_header,
     parse_outline,
     split_lines,
-    status_word,
 )
+from hooks.frame.platform_mode import is_terminal_status, parse_date, status_word
 from tests.util import LOG
 
 

@@ -12,14 +12,8 @@ from hooks.frame.config import OWN_FILE, config_source
 from hooks.frame.documents import PLATFORM_DIR, document_name, read_header, scan_documents
 from hooks.frame.errors import GateError
 from hooks.frame.files import read_text, replace_atomically
-from hooks.frame.markdown import (
-    REQUIRED_SECTIONS,
-    is_terminal_status,
-    normalize_key,
-    parse_header,
-    parse_outline,
-    split_lines,
-)
+from hooks.frame.markdown import normalize_key, parse_header, parse_outline, split_lines
+from hooks.frame.platform_mode import REQUIRED_SECTIONS, is_terminal_status
 
 HEADER_KEYS = ("Document ID", "Created", "Status", "References")
 _BOLD_KEY = re.compile(r"^\s*\*\*(?P<key>[^*\n]+?):?\*\*:?")

@@ -15,8 +15,9 @@ from typing import NamedTuple
 
 from hooks.frame.config import Config
 from hooks.frame.errors import GateError
-from hooks.frame.markdown import Header, is_terminal_status, link_targets, parse_header
+from hooks.frame.markdown import Header, link_targets, parse_header
 from hooks.frame.paths import inside_repo, setting_path
+from hooks.frame.platform_mode import is_terminal_status
 
 PLATFORM_DIR = ".platform-mode"
 LOG_ENV = "PLATFORM_GATES_LOG"

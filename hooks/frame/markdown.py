@@ -14,33 +14,16 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from hooks.frame.errors import GateError
+from hooks.frame.platform_mode import section_names, strip_symbols
 
 if TYPE_CHECKING:  # markdown-it is imported when a document is parsed, not when a gate starts
     from markdown_it import MarkdownIt
-
-REQUIRED_SECTIONS = (
-    "Implementation Log",
-    "Quality Report",
-    "Decision Log",
-    "Validation Report",
-    "Deployment Package",
-    "Lessons Learned",
-)
-# What real logs call the execute phase's outputs (reference/platform-mode-files.md §3.1).
-SECTION_SYNONYMS = {
-    "Quality Report": ("Quality Assurance", "Quality Status"),
-    "Validation Report": ("Validation and Verification", "Implementation Validation"),
-    "Deployment Package": ("Readiness Assessment", "Deployment"),
-}
-OPEN_STATUSES = ("INITIATED", "IN PROGRESS", "BLOCKED", "READY TO START", "WAITING", "PENDING")
-TERMINAL_STATUSES = ("COMPLETE", "COMPLETED", "CLOSED", "SUPERSEDED", "ABANDONED")
 
 # markdown-it's own idea of a line break; str.splitlines() also splits on these others.
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BOLD_FIELD = re.compile(r"^\s*\*\*(?P<key>[^*\n]+?):?\*\*:?[ \t]*(?P<value>.*?)\s*$")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[ivxlc]+[.)]|[a-z][.)])\s+", re.IGNORECASE)
-_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%B %d %Y")
 
 
 class Heading(NamedTuple):
@@ -144,22 +127,14 @@ def normalize_heading(title: str) -> str:
     """`## 3. ✅ Implementation Execution Log:` → `implementation execution log`."""
     kept = "".join(
         char if unicodedata.category(char)[0] in "LN" else " "
-        for char in _NUMBERING.sub("", _strip_symbols(title))
+        for char in _NUMBERING.sub("", strip_symbols(title))
     )
     return " ".join(kept.lower().split())
 
 
-def _strip_symbols(title: str) -> str:
-    return "".join(char for char in title if unicodedata.category(char)[0] not in "SC").strip()
-
-
 def heading_matches(title: str, section: str, aliases: Iterable[str] = ()) -> bool:
     """The heading holds the section's words (or a synonym's, or an alias's) in order, case-insensitively."""
-    return _matches_words(tuple(normalize_heading(title).split()), _names(section, aliases))
-
-
-def _names(section: str, aliases: Iterable[str]) -> tuple[str, ...]:
-    return (section, *SECTION_SYNONYMS.get(section, ()), *aliases)
+    return _matches_words(tuple(normalize_heading(title).split()), section_names(section, aliases))
 
 
 @functools.lru_cache(maxsize=256)
@@ -177,7 +152,7 @@ def _in_order(needles: Sequence[str], haystack: Sequence[str]) -> bool:
 
 
 def find_section(outline: Outline, section: str, aliases: Iterable[str] = ()) -> Heading | None:
-    names = _names(section, aliases)
+    names = section_names(section, aliases)
     return next((h for h in outline.headings if _matches_words(h.words, names)), None)
 
 
@@ -229,32 +204,6 @@ def _scalar(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return "" if value is None else str(value)
-
-
-def status_word(value: str | None) -> str:
-    """`**Status**: ✅ In progress` → `IN PROGRESS`."""
-    if not value:
-        return ""
-    return " ".join(_strip_symbols(value).upper().replace("_", " ").split())
-
-
-def is_terminal_status(value: str | None) -> bool:
-    words = status_word(value).replace("-", " ").split()
-    return bool(words) and words[0] in TERMINAL_STATUSES
-
-
-def parse_date(value: str) -> dt.date | None:
-    """ISO `2025-10-25` or the prose `October 25, 2025` real logs use; None when neither."""
-    cleaned = value.strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(cleaned, fmt).date()
-        except ValueError:
-            continue
-    try:
-        return dt.datetime.fromisoformat(cleaned).date()
-    except ValueError:
-        return None
 
 
 def link_targets(value: str) -> list[str]:
