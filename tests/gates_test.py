@@ -23,9 +23,9 @@ def test_gate_table_agrees_with_the_manifest_and_the_console_scripts() -> None:
             assert gate.tags == frozenset(hook.get("types_or") or hook.get("types"))
         assert tuple(hook["stages"]) == gate.stages
         assert hasattr(importlib.import_module(f"hooks.{gate.module}"), "main")
-        assert gate.hook_id in scripts
+        assert scripts[gate.hook_id] == f"hooks.{gate.module}:main"
     assert tuple(manifest[SYNC_HOOK]["stages"]) == SYNC_STAGES
-    assert SYNC_HOOK in scripts
+    assert scripts[SYNC_HOOK] == "hooks.log_sync:main"
 
 
 def test_no_gate_runs_after_a_commit() -> None:
