@@ -1,10 +1,5 @@
-"""platform-coverage: the coverage threshold, the drop since the last recorded figure, and changed lines.
-
-It reads coverage data that already exists (pre-commit's maintainers rule out running tests in a hook,
-pre-commit/pre-commit-hooks#291) and never passes vacuously: no data, data older than the code it
-covers, or changed source lines the data does not mention all fail, saying what to run (diff-cover
-passes with "No lines with coverage information in this diff": Bachmann1234/diff_cover#295, #401).
-"""
+"""platform-coverage: the coverage threshold, the drop since the last recorded figure, and changed lines,
+from coverage data that already exists; never a vacuous pass (DEC-011)."""
 
 from __future__ import annotations
 
@@ -112,8 +107,7 @@ def stale_data(report: CoverageReport, newer: str, to_run: str) -> Verdict:
     return unjudged(f"{report.source} is older than {newer}", to_run, len(report.files))
 
 
-# `rounded` and `under` mirror coverage.py 7's coverage/results.py: importing it costs the gate ~90 ms,
-# and it is not in coverage.py's documented API.
+# `rounded` and `under` mirror coverage.py 7's coverage/results.py (DEC-011)
 def rounded(percent: float, places: int = PRECISION) -> float:
     """coverage.py's `display_covered`: rounded, but 0 or 100 only when exactly so (99.996 is 99.99)."""
     least = 10.0**-places

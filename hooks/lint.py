@@ -1,9 +1,5 @@
-"""platform-lint: ruff check, ruff format --check and a complexity ceiling, with the project's ruff config.
-
-Both ruff commands run at once on the files pre-commit passes, with `--force-exclude` so the user's
-excludes hold for explicitly passed paths, and `--no-fix` so a `fix = true` config never edits a file
-during a hook. A baseline lets legacy findings through while new ones fail.
-"""
+"""platform-lint: ruff check, ruff format --check and a complexity ceiling, with the project's ruff config,
+the user's excludes held for passed paths and never a fix during a hook (DEC-016)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
-"""platform-log-freshness: the execution log keeps up with the code.
-
-Decided from the change set, not the calendar (as towncrier checks for a news fragment): when the staged
-files (pre-push: FROM..TO; CI: `--compare-with REF`) touch implementation files, the active execution
-log must change in the same change set, or within a configured window of commits or hours. Only the
-user's words count: a change inside the managed block that platform-gates writes never does.
-"""
+"""platform-log-freshness: the execution log keeps up with the code. When the change set touches
+implementation files, the log's own words must change in it too, or within a window (DEC-017)."""
 
 from __future__ import annotations
 

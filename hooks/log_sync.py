@@ -1,10 +1,5 @@
-"""platform-log-sync: not a gate. After a commit (merge, rewrite) it writes the gates' records into the
-execution log, so the log holds the truth without a manual step and the next commit carries it.
-
-pre-commit fails a hook that changes a tracked file, post-commit hooks included, and stashes unstaged
-edits around them; so the hook starts a detached writer and returns: the writer waits for the git process
-that ran the hooks to exit (pre-commit has restored the user's edits by then) and writes at once.
-"""
+"""platform-log-sync: not a gate. After a commit (merge, rewrite) it starts a detached writer that puts
+the gates' records into the execution log once git has exited (DEC-006)."""
 
 from __future__ import annotations
 

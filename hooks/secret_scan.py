@@ -1,10 +1,5 @@
-"""platform-secrets: no new secret enters the repository, judged by the detect-secrets engine in-process.
-
-Under a commit it judges the lines the commit adds, so an old finding in a file does not block an
-unrelated change; a file with nothing staged (as under `--all-files` in CI) is judged whole. It honours
-`.secrets.baseline` and the allowlist pragmas and never rewrites the baseline (detect-secrets' hook does,
-and parallel batches race on it: Yelp/detect-secrets#149). Output names type, place and hash, never a value.
-"""
+"""platform-secrets: no new secret enters the repository, judged by the detect-secrets engine in-process
+on the lines a change adds; its baseline and pragmas honoured, never rewritten (DEC-016); no value shown."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""platform-security: bandit's vulnerability scan with the project's `[tool.bandit]` config.
-
-bandit ignores its own `exclude_dirs` for paths passed on the command line (PyCQA/bandit#499, #912), so
-they are applied here; bandit runs in-process with large change sets spread over the cores, so a run
-still gives one verdict and one record. Hard-coded password findings never repeat the password.
-"""
+"""platform-security: bandit's vulnerability scan with the project's bandit config, its excludes held
+for passed paths (DEC-016), large change sets spread over the cores (DEC-007)."""
 
 from __future__ import annotations
 

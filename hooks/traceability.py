@@ -1,9 +1,5 @@
-"""platform-traceability: the platform-mode documents agree with each other.
-
-Names and numbers, header blocks, the plan an execution log executes, its required sections, and the
-chain from requirement IDs (defined in analysis, design or plan documents) through the log's decisions
-to its Validation Report. Findings are INFO, WARN or ERROR; `--strict` makes warnings fail.
-"""
+"""platform-traceability: the platform-mode documents agree with each other: names and numbers, headers,
+required sections, and requirement IDs traced through decisions to the Validation Report."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""bandit's own scanner run in-process, with a large file list spread over the CPU cores.
-
-bandit's CLI scans one file after another; its manager API run by a pool of worker processes gives the same
-findings for the whole list, in one process tree and one report, in a fraction of the time. A short list is
-scanned right here: starting workers would cost more than it saves.
-"""
+"""bandit's own scanner run in-process, a large file list spread over the CPU cores, one report
+(DEC-007); a short list is scanned right here."""
 
 from __future__ import annotations
 

@@ -1,14 +1,5 @@
-"""Cobertura XML (`coverage xml`, pytest-cov, gcovr, coverlet, JaCoCo converters) read safely and fast.
-
-Every report is parsed in full by expat carrying defusedxml's guards (entity declarations and external
-references refused), in C, which proves it well-formed and safe and yields its outline: the `<source>`
-roots, the totals on the `<coverage>` root, where each `<class>` starts. A Python callback per element
-would cost three times that parse, so a class's lines are read only when asked for (the gate asks for
-the changed files), from the bytes in the layout coverage.py writes (`<line number="3" hits="1"/>`) or,
-in any other layout, by expat over that one element. A report with comments or CDATA among its classes,
-or not in UTF-8, is read element by element in full. Every reading gives the same result
-(tests/cobertura_test.py).
-"""
+"""Cobertura XML (`coverage xml`, pytest-cov, gcovr, coverlet) read safely and fast: one guarded expat
+pass for the outline, a class's lines only when asked for (DEC-008)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""Coverage data in the four formats teams produce, read into one shape with repository paths.
-
-`.coverage` goes through coverage.py's own API (its JSON report, so `source`, `include`, `omit` and
-branch data mean what coverage.py means); Cobertura XML through defusedxml's guards (cobertura.py);
-JSON and LCOV as written by coverage.py, pytest-cov and most other tools.
-"""
+"""Coverage data in the four formats teams produce, read into one shape with repository paths:
+`.coverage` through coverage.py's own API, Cobertura XML, JSON and LCOV as coverage.py writes them."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""Other processes, read without a library: a parent, a name, and waiting for one to exit.
-
-Linux answers from /proc; elsewhere `ps` does (macOS and the BSDs have it). A zombie still answers
-`kill(pid, 0)`, so "running" is read from the process state, never from a signal.
-"""
+"""Other processes, read without a library: a parent, a name, waiting for one to exit (/proc on Linux,
+`ps` elsewhere); a zombie still answers `kill(pid, 0)`, so "running" is read from the process state."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""The detect-secrets engine, in-process: its plugins, filters and baseline, spread over the cores, cached.
-
-Results carry the secret's type, line and hash only. The value never leaves detect-secrets' objects:
-nothing here formats a PotentialSecret, a source line or an exception message from the scan.
-"""
+"""The detect-secrets engine, in-process: its plugins, filters and baseline, over the cores, cached.
+Results carry type, line and hash only; nothing here formats a value, a source line or a scan error."""
 
 from __future__ import annotations
 

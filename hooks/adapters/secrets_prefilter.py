@@ -1,13 +1,5 @@
-"""A combined pre-filter for detect-secrets: a line no plugin can match never reaches plugin dispatch.
-
-detect-secrets spends most of its time handing every line to every plugin through its argument
-injection (Yelp/detect-secrets#935, #77). Each plugin here yields a *necessary* condition for a finding,
-and one regex joins them: a regex plugin needs one of its own patterns to match, the keyword plugin one
-of its keywords, an entropy plugin a quoted run of its characters long enough to pass its limit. Lines
-that pass are scanned by detect-secrets' own code, unchanged, so the findings are exactly its findings.
-A plugin of any other kind switches the pre-filter off, and so does a detect-secrets release other than
-the one whose private per-line loop it stands in for (the tests compare the two on that release only).
-"""
+"""A combined pre-filter for detect-secrets: a line no plugin can match never reaches its plugin dispatch;
+the lines that pass go through detect-secrets' own loop: the findings are exactly its own (DEC-003)."""
 
 from __future__ import annotations
 

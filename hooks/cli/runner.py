@@ -1,9 +1,5 @@
-"""`platform-gates run`: every gate outside pre-commit, in parallel, with one summary at the end.
-
-Each gate runs as its own console script (the same program pre-commit runs), so a run here records and
-judges exactly as a hook does. Files are chosen as pre-commit would: tracked files with `--all-files`,
-otherwise the files changed against HEAD, filtered by each gate's `identify` tags.
-"""
+"""`platform-gates run`: every gate outside pre-commit, in parallel, each as its own console script (so it
+records and judges as the hook does), files chosen as pre-commit would, one summary at the end."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""Baselines: findings already present do not block, new ones do.
-
-Matching ignores line numbers (code moves) but counts: N identical baseline entries excuse at most N
-findings, unlike bandit's own baseline, which excuses any number of look-alikes (PyCQA/bandit#1467).
-"""
+"""Baselines: findings already present do not block, new ones do. Matching ignores line numbers but
+counts: N identical entries excuse at most N findings (DEC-012)."""
 
 from __future__ import annotations
 

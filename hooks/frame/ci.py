@@ -1,9 +1,5 @@
-"""The change a CI job judges, found from the CI's own variables: a pull request's base, a push's range.
-
-`pre-commit run --all-files` in CI stages nothing, so "the staged change" would be empty and every
-change-based verdict vacuous. Each CI says what a job is about; this reads it, and names a base that a
-shallow clone lacks instead of judging nothing.
-"""
+"""The change a CI job judges, found from the CI's own variables: a pull request's base, a push's range;
+a base that a shallow clone lacks is named, never judged as nothing (DEC-013)."""
 
 from __future__ import annotations
 

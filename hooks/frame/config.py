@@ -1,9 +1,5 @@
-"""Settings from `[tool.platform-gates]` in pyproject.toml or from `.platform-gates.toml`, validated.
-
-`.platform-gates.toml` holds the same keys at its top level (`log = ...`, `[lint]`), and wins.
-Each gate describes its sub-table as a NamedTuple; field `max_complexity` is key `max-complexity`.
-An unknown key or a value of the wrong type is bad config: a GateError naming the key (exit 2).
-"""
+"""Settings from `[tool.platform-gates]` in pyproject.toml or from `.platform-gates.toml` (same keys at its
+top level; it wins), validated: an unknown key or a wrong type is a GateError naming the key."""
 
 from __future__ import annotations
 

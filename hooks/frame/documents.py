@@ -1,9 +1,5 @@
-"""The platform-mode documents of a repository: their names, numbers, and which execution log is active.
-
-Names are `.platform-mode/<folder>/<stem>###.<stem>.md`; `###` is decimal with 3 or more digits, counted
-per document type. The active log is the highest-numbered execution log whose status is not terminal,
-unless `PLATFORM_GATES_LOG` or the `log` config key names one.
-"""
+"""The platform-mode documents of a repository (`.platform-mode/<folder>/<stem>###.<stem>.md`) and the
+active execution log: the highest-numbered open one, unless `PLATFORM_GATES_LOG` or `log` names one."""
 
 from __future__ import annotations
 

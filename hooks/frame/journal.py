@@ -1,10 +1,5 @@
-"""The journal: append-only JSON Lines, one file per execution log, in a state directory that ignores itself.
-
-Appends hold a cross-process file lock, go out in one write and are fsynced, so several writers (pre-commit
-runs, prek's parallel hooks, CI jobs) never interleave and a finished append survives a crash. A crash
-mid-append leaves at most one torn line; readers skip it with a warning and the next append starts on a
-fresh line, so no earlier record is ever lost.
-"""
+"""The journal: append-only JSON Lines, one file per execution log, in a self-ignoring state directory.
+Appends are locked, single writes, fsynced; a torn last line is skipped, no earlier record lost (DEC-001)."""
 
 from __future__ import annotations
 

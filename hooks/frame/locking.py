@@ -1,9 +1,5 @@
-"""An exclusive lock across processes: the operating system's own lock on a file (flock; on Windows,
-msvcrt's), released by the kernel when its holder exits or dies, so a crash never leaves it held.
-
-filelock does the same, but since 3.15 importing it imports asyncio: 20-50 ms on every gate run, a third
-of what the lint gate itself costs on a small change (BENCHMARKS.md).
-"""
+"""An exclusive lock across processes: the operating system's own lock on a file (flock; msvcrt's on
+Windows), released by the kernel when its holder exits or dies (DEC-004)."""
 
 from __future__ import annotations
 

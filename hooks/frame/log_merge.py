@@ -1,11 +1,5 @@
-"""Merging execution logs: the user's words three-way, as git does; the results blocks as a union.
-
-Every branch rewrites the block after each commit, so two branches that both recorded results would
-conflict in it on every merge, rebase and `pull --rebase`. A git merge driver (registered in the
-repository's own `.git/config` and `.git/info/attributes`, never in a tracked file) merges the text
-around the blocks with `git merge-file` and the blocks by meaning: every commit's history row from both
-sides, each gate's newer status row.
-"""
+"""Merging execution logs (a git merge driver): the user's words three-way with `git merge-file`, the
+results blocks by meaning, every commit's history row from both sides (DEC-014)."""
 
 from __future__ import annotations
 

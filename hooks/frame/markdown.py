@@ -1,8 +1,5 @@
-"""Reading platform-mode Markdown: the header block, front matter, headings and sections.
-
-Parsing is markdown-it-py's (CommonMark), so headings or markers inside fenced code are not mistaken
-for real ones; only its block pass runs, which keeps a 1,000-line log at a few milliseconds.
-"""
+"""Reading platform-mode Markdown: the header block, front matter, headings and sections, with
+markdown-it-py's block pass, so markers inside fenced code are not mistaken for real ones (DEC-002)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
-"""The managed block in the execution log's Quality Report: a status of the gates, not a dump of runs.
-
-Between two marker comments: a fixed caption, a one-line verdict, one status row per gate, a chart of the
-numeric metrics over the last commits, the history (one row per commit, newest first) and a fixed closing
-line. Everything outside the markers is never touched; the lines next to the markers never change, so an
-edit of the user's beside the block never conflicts with a write of ours.
-"""
+"""The managed block in the execution log's Quality Report: verdict, one status row per gate, charts, and
+the history one row per commit, between markers whose neighbouring lines never change (DEC-015)."""
 
 from __future__ import annotations
 

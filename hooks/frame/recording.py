@@ -1,10 +1,5 @@
-"""Where a record goes: always the journal; into the Markdown log when that is safe, else after the commit.
-
-A record made under `git commit` belongs to a commit that does not exist yet, and pre-commit fails a hook
-that changes a tracked file: both wait in the journal until `platform-log-sync` writes them after the
-commit (or `platform-gates sync` does). Writing places each record at the commit it judged, carries the
-rows of rewritten commits to their new ids, and leaves attempts that never became a commit in the journal.
-"""
+"""Where a record goes: always the journal; into the Markdown log when that is safe, else after the commit
+(DEC-006), at the commit it judged, carried across rewrites."""
 
 from __future__ import annotations
 
