@@ -21,7 +21,7 @@ def test_every_hook_entry_is_a_console_script_that_runs_its_own_gate() -> None:
     manifest = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
     scripts = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["scripts"]
     for hook in manifest:
-        assert re.fullmatch(r"hooks\.scripts:\w+", scripts[hook["entry"]])
+        assert re.fullmatch(r"hooks\.\w+(\.\w+)?:main", scripts[hook["entry"]])
         usage = subprocess.run([hook["entry"], "--help"], capture_output=True, text=True, check=True).stdout
         assert usage.startswith(f"usage: {hook['entry']} "), usage
 
