@@ -344,7 +344,7 @@ def _finding(root: Path, item: Mapping[str, object]) -> Finding:
         col=column,
         code=str(item.get("code") or "syntax-error"),
         message=str(item.get("message", "")),
-        lines=frozenset(range(row, max(last, row) + 1)),
+        lines=frozenset(range(row, max(last, row) + 1)) if row else frozenset(),
     )
 
 
