@@ -299,10 +299,19 @@ def _finish(name: str, process: subprocess.Popen[bytes]) -> bytes:
         raise GateError(f"ruff {name} did not finish within {RUFF_TIMEOUT_S} s") from exc
     # exit 0: clean; 1: `format --check` found unformatted files; 2 from `format --check` with nothing on
     # stderr: a file it cannot parse (ruff check reports the syntax error); anything else: ruff failed.
+    # `format --diff` names such files on stderr instead: ruff check reports them too.
     code = process.returncode
-    if code == 0 or (name.startswith("format") and (code == 1 or (code == 2 and not err.strip()))):
+    if code == 0 or (name.startswith("format") and (code == 1 or (code == 2 and _per_file(err)))):
         return out
     raise GateError(f"ruff {name} failed: {ruff_reason(err) or f'exit {code}'}")
+
+
+_FILE_ERROR = re.compile(rb"^error: Failed to (?:read|format|parse) |^\d+ files? (?:would be|already) ")
+
+
+def _per_file(stderr: bytes) -> bool:
+    """Only errors about single files (unreadable, unparsable) on stderr: ruff itself worked."""
+    return all(_FILE_ERROR.match(line) for line in stderr.splitlines() if line.strip())
 
 
 _SNIPPET = re.compile(r"^\d*\s*\|")  # the source excerpt ruff shows under a TOML error
