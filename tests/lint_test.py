@@ -12,13 +12,14 @@ from hooks.lint import (
     LintSettings,
     LintTally,
     Ruff,
+    format_diff_findings,
     main,
     parse_findings,
     ruff_commands,
     ruff_reason,
 )
 from hooks.lint import lint as lint_files
-from tests.util import add_platform_mode, commit, run_cli, write
+from tests.util import add_platform_mode, commit, git, run_cli, write
 
 CLEAN = 'def greet(name: str) -> str:\n    return f"hello {name}"\n'
 UNUSED_IMPORT = "import os\n\n\ndef f() -> int:\n    return 1\n"
@@ -343,3 +344,55 @@ def test_a_lint_tally_adds_up_the_calls_and_reads_back_from_its_record(
         "platform-lint", Status.FAIL, "", "", 0.0, "0", earlier.files, earlier.counts, earlier.metrics
     )
     assert LintTally.from_record(record) == earlier
+
+
+def test_a_format_diff_spans_the_lines_formatting_would_change(tmp_path: Path) -> None:
+    diff = b"""\
+--- a.py
++++ a.py
+@@ -1,6 +1,10 @@
+ import os
+-x  =  1
+-def f(a,b):
++
++x = 1
++
++
++def f(a, b):
+     return a
+ y = 2
++
+ --- = 3
+@@ -20,2 +23,3 @@
+ z = 1
++
+ w = 2
+--- b.py
++++ b.py
+@@ -4 +4 @@
+-q  = 1
++q = 1
+"""
+    assert format_diff_findings(tmp_path, diff) == [
+        # a replaced line is touched; a pure insertion touches both lines beside it; a source line
+        # that starts with "---" inside a hunk is not a file header
+        Finding("a.py", 0, 0, "format", "would reformat", frozenset({2, 3, 5, 6, 20, 21})),
+        Finding("b.py", 0, 0, "format", "would reformat", frozenset({4})),
+    ]
+
+
+def test_a_changed_line_formatting_would_touch_fails_and_legacy_findings_are_counted(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "legacy.py", "import os\nx  =  1\n\n\ndef f() -> int:\n    return 1\n")
+    commit(project, "legacy")
+    write(project / "legacy.py", "import os\nx  =  1\n\n\ndef f() -> int:\n    return 2\n")
+    git(project, "add", "legacy.py")
+    code, lines = lint(capsys, "legacy.py")
+    assert code == 0
+    assert "no findings in 1 file (2 legacy findings on unchanged lines, not blocking)" in lines[-1]
+    write(project / "legacy.py", "import os\nx  =  1\n\n\ndef f() -> int:\n    return  2\n")
+    git(project, "add", "legacy.py")
+    code, lines = lint(capsys, "legacy.py")
+    assert (code, lines[0]) == (1, "legacy.py: would reformat")
+    assert "1 finding in 1 of 1 file: format x1 (1 legacy finding on unchanged lines" in lines[-1]

@@ -234,3 +234,56 @@ def test_a_security_tally_reads_tests_and_severities_back_from_the_record_counts
         "(4 legacy findings on unchanged lines, not blocking; 1 excused by the baseline; "
         "1 excluded by the bandit config; 1 not scanned)"
     )
+
+
+@pytest.mark.parametrize(
+    ("files", "args"),
+    [
+        ({"bandit.yaml": "exclude_dirs: ['tests']\nskips: ['B404']\n"}, ["-c", "bandit.yaml"]),
+        (
+            {"ci/bandit.toml": '[tool.bandit]\nexclude_dirs = ["tests"]\nskips = ["B404"]\n'},
+            ["--configfile", "ci/bandit.toml"],
+        ),
+        ({".bandit": "[bandit]\nexclude = ./tests\nskips = B404\n"}, []),
+        ({"ci/bandit.ini": "[bandit]\nexclude = tests\nskips = B404,B101\n"}, ["--ini", "ci/bandit.ini"]),
+    ],
+)
+def test_bandits_own_config_files_are_read_as_bandit_reads_them(
+    project: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], args: list[str]
+) -> None:
+    for name, text in files.items():
+        write(project / name, text)
+    write(project / "tests/test_app.py", SHELL)
+    write(project / "app.py", "import subprocess\n\nMODULE = subprocess.__name__\n")
+    code, lines = security(capsys, *args, "tests/test_app.py", "app.py")
+    assert code == 0, lines
+    assert lines[-1].startswith(
+        "platform-security: PASS - no findings in 1 file (1 excluded by the bandit config)"
+    )
+    assert security(capsys, "tests/test_app.py", "app.py")[0] == (0 if ".bandit" in files else 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "files", "message"),
+    [
+        (["-c", "missing.yaml"], {}, "bandit config file missing.yaml does not exist"),
+        (["--ini", "nope.ini"], {}, "bandit INI file nope.ini does not exist"),
+        (
+            [],
+            {".bandit": "[flake8]\nx = 1\n"},
+            ".bandit: not a bandit INI file (it needs a [bandit] section)",
+        ),
+        (
+            ["-c", "b.yaml"],
+            {"b.yaml": "exclude_dirs: tests\n"},
+            "b.yaml: exclude_dirs must be a list of strings",
+        ),
+    ],
+)
+def test_a_bandit_config_that_cannot_be_used_is_one_line_and_exit_2(
+    project: Path, capsys: pytest.CaptureFixture[str], args: list[str], files: dict[str, str], message: str
+) -> None:
+    for name, text in files.items():
+        write(project / name, text)
+    write(project / "app.py", "x = 1\n")
+    assert security(capsys, *args, "app.py") == (2, [f"platform-security: ERROR - {message}"])
