@@ -43,7 +43,9 @@ def test_a_bandit_argument_the_lint_gate_does_not_take_names_what_it_takes(
 ) -> None:
     from hooks.lint import main
 
-    assert main(["--ini", ".bandit", "a.py"]) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["--ini", ".bandit", "a.py"])
+    assert exit_.value.code == 2
     assert capsys.readouterr().err == (
         "platform-lint: ERROR - unrecognized arguments: --ini; platform-lint takes --max-complexity, "
         "--no-format, --baseline, --scope, --config (see platform-lint --help)\n"
