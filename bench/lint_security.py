@@ -93,7 +93,7 @@ def run_strategy(name: str, listing: Path) -> None:
         from hooks.adapters import bandit_scan
 
         bandit_scan.POOL_MIN_BYTES = sys.maxsize if name == "serial" else 0
-        report = bandit_scan.run_bandit(files, None)
+        report = bandit_scan.run_bandit(files, bandit_scan.BanditConfig(None))
         found = [(i.filename, i.line, i.test_id) for i in report.issues]
     else:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -21,6 +21,8 @@ from hooks.frame.state import state_dir
 
 GATE = "platform-secrets"
 BINARY_PROBE_BYTES = 8192
+ADDED_LINES, WHOLE_FILES = "added lines", "whole files"  # what a run judged, as the record's threshold
+BOTH = f"{ADDED_LINES} and {WHOLE_FILES}"
 
 
 class SecretsSettings(NamedTuple):
@@ -33,20 +35,22 @@ class SecretsSettings(NamedTuple):
 class SecretsTally(NamedTuple):
     """What a secrets call counted; `earlier + now` adds the calls of one pre-commit run."""
 
-    counts: Mapping[str, int]  # new secrets by type
+    counts: Mapping[str, int]  # secrets by type
     files: int
     skipped: int | None  # None once an earlier call is added: a record does not keep how many it skipped
     prefilter_off: str  # why the pre-filter was off (`prefilter_off`), or ""
+    judged: str = ADDED_LINES  # what was judged: ADDED_LINES, WHOLE_FILES, or both
 
     # A tuple's `+` concatenates; a tally's adds up what the calls counted.
     def __add__(self, other: SecretsTally) -> SecretsTally:  # type: ignore[override]
         counts = collections.Counter(self.counts) + collections.Counter(other.counts)
         skipped = None if self.skipped is None or other.skipped is None else self.skipped + other.skipped
-        return SecretsTally(counts, self.files + other.files, skipped, other.prefilter_off)
+        judged = self.judged if self.judged == other.judged else BOTH
+        return SecretsTally(counts, self.files + other.files, skipped, other.prefilter_off, judged)
 
     @classmethod
     def from_record(cls, record: Record) -> SecretsTally:
-        return cls(record.counts, record.files, None, "")
+        return cls(record.counts, record.files, None, "", record.threshold or ADDED_LINES)
 
     @property
     def metrics(self) -> Mapping[str, float | str]:
@@ -61,9 +65,11 @@ class SecretsTally(NamedTuple):
         notes = f" ({plural(self.skipped, 'file')} skipped)" if self.skipped else ""
         notes += f" ({self.prefilter_off})" if self.prefilter_off else ""
         total = sum(self.counts.values())
+        # "new" only when nothing but added lines was judged: a whole file's secrets may be years old.
+        noun = "new secret" if self.judged == ADDED_LINES else "secret"
         if not total:
-            return f"no new secrets in {files}{notes}"
-        return f"{plural(total, 'new secret')} in {files}: {counts_text(self.counts)}{notes}"
+            return f"no {noun}s in {files}{notes}"
+        return f"{plural(total, noun)} in {files}: {counts_text(self.counts)}{notes}"
 
 
 def choose_files(root: Path, names: Sequence[str], settings: SecretsSettings) -> tuple[list[str], list[str]]:
@@ -117,6 +123,7 @@ class ScanResult(NamedTuple):
     skipped: list[str]  # a note for each file not scanned, with the reason
     detect_secrets_version: str
     prefilter: bool  # False on a detect-secrets the pre-filter was not verified against: its own loop ran
+    judged: str = WHOLE_FILES  # ADDED_LINES, WHOLE_FILES, or both
 
 
 def scan(
@@ -127,11 +134,14 @@ def scan(
     baseline = setting_path(root, settings.baseline)
     engine = load_engine(root, baseline if baseline.is_file() else None)
     secrets = scan_files(root, files, engine, state_dir(root) / "cache" if settings.cache else None)
+    what = WHOLE_FILES
     if changes is not None:
         paths = [display_path(root, f) for f in files]
         changed = set(changed_files(root, changes))
         secrets = judged(secrets, added_lines(root, changes, paths), changed)
-    return ScanResult(secrets, files, skipped, engine.version, engine.prefilter)
+        by_lines = sum(path in changed for path in paths)
+        what = WHOLE_FILES if not by_lines else ADDED_LINES if by_lines == len(paths) else BOTH
+    return ScanResult(secrets, files, skipped, engine.version, engine.prefilter, what)
 
 
 def prefilter_off(version: str) -> str:
@@ -179,11 +189,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if off:
         print(off)
     by_type = collections.Counter(secret.type for secret in result.secrets)
-    tally = SecretsTally(by_type, len(result.files), len(result.skipped), off)
+    tally = SecretsTally(by_type, len(result.files), len(result.skipped), off, result.judged)
     record = run.record_tally(
         Status.FAIL if result.secrets else Status.PASS,
         tally,
-        threshold="whole files" if settings.all_lines else "added lines",
+        threshold=result.judged,
         tools={"detect-secrets": result.detect_secrets_version},
         fingerprint=fingerprint(f"{s.path}:{s.line}:{s.hash}" for s in result.secrets),
     )

@@ -1,5 +1,5 @@
-"""platform-security: bandit's vulnerability scan with the project's bandit config, its excludes held
-for passed paths (DEC-016), large change sets spread over the cores (DEC-007)."""
+"""platform-security: bandit's scan with the project's bandit config (`[tool.bandit]`, `-c FILE`, `.bandit`),
+its excludes held for passed paths (DEC-016), only findings on changed lines blocking (DEC-019)."""
 
 from __future__ import annotations
 
@@ -11,22 +11,23 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from hooks.adapters.bandit_scan import Issue, bandit_version, run_bandit
+from hooks.adapters.bandit_scan import BanditConfig, Issue, bandit_version, load_config, run_bandit
 from hooks.frame import gate
 from hooks.frame.arguments import Parser
-from hooks.frame.baseline import default_path, find_baseline, new_findings
-from hooks.frame.config import read_toml
+from hooks.frame.baseline import default_path, find_baseline
+from hooks.frame.changes import ChangeSet
 from hooks.frame.errors import GateError
 from hooks.frame.files import content_fingerprint
-from hooks.frame.output import counts_text, plural, print_finding, size_text
+from hooks.frame.output import counts_text, findings_text, legacy_note, print_finding, size_text
 from hooks.frame.paths import display_path
 from hooks.frame.record import Record, Status
+from hooks.frame.scope import SCOPES, checked_scope, find_scope, judge
 
 GATE = "platform-security"
 LEVELS = ("low", "medium", "high")
 NOTES = {  # metric: how the summary names it
     "excused": "excused by the baseline",
-    "excluded": "excluded by tool.bandit.exclude_dirs",
+    "excluded": "excluded by the bandit config",
     "unscanned": "not scanned",
 }
 _QUOTED = re.compile(r"'.*'|\".*\"")
@@ -38,6 +39,7 @@ class SecuritySettings(NamedTuple):
     confidence: str = "low"
     baseline: str | None = None
     max_file_size_kib: int = 1024  # bandit takes about 10 s and 150 MB per MiB of source
+    scope: str = "changed-lines"
 
 
 class Finding(NamedTuple):
@@ -47,15 +49,11 @@ class Finding(NamedTuple):
     severity: str
     confidence: str
     message: str
+    lines: tuple[int, ...] = ()  # every line it spans
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.path, self.test_id, self.message)
-
-
-class BanditConfig(NamedTuple):
-    exclude_dirs: tuple[str, ...]
-    config_file: str | None  # pyproject.toml when it has [tool.bandit]: bandit reads skips, tests, plugins
 
 
 class ScanResult(NamedTuple):
@@ -75,6 +73,8 @@ class SecurityTally(NamedTuple):
     excused: int
     excluded: int
     unscanned: int
+    legacy: int = 0  # findings on unchanged lines: counted, not blocking
+    flagged_files: int = 0  # files with a blocking finding
 
     # A tuple's `+` concatenates; a tally's adds up what the calls counted.
     def __add__(self, other: SecurityTally) -> SecurityTally:  # type: ignore[override]
@@ -85,14 +85,18 @@ class SecurityTally(NamedTuple):
             self.excused + other.excused,
             self.excluded + other.excluded,
             self.unscanned + other.unscanned,
+            self.legacy + other.legacy,
+            self.flagged_files + other.flagged_files,
         )
 
     @classmethod
     def from_record(cls, record: Record) -> SecurityTally:
         by_test = {key: count for key, count in record.counts.items() if key not in LEVELS}
         by_severity = {key: count for key, count in record.counts.items() if key in LEVELS}
-        excused, excluded, unscanned = (gate.metric_count(record, key) for key in NOTES)
-        return cls(by_test, by_severity, record.files, excused, excluded, unscanned)
+        excused, excluded, unscanned, legacy, flagged = (
+            gate.metric_count(record, key) for key in (*NOTES, "legacy", "flagged_files")
+        )
+        return cls(by_test, by_severity, record.files, excused, excluded, unscanned, legacy, flagged)
 
     @property
     def counts(self) -> Mapping[str, int]:
@@ -100,34 +104,23 @@ class SecurityTally(NamedTuple):
 
     @property
     def metrics(self) -> Mapping[str, float | str]:
-        return {"excused": self.excused, "excluded": self.excluded, "unscanned": self.unscanned}
+        return {
+            "excused": self.excused,
+            "excluded": self.excluded,
+            "unscanned": self.unscanned,
+            "legacy": self.legacy,
+            "flagged_files": self.flagged_files,
+        }
 
     @property
     def findings(self) -> int:
         return sum(self.by_test.values())
 
     def summary(self) -> str:
-        files = plural(self.files, "file")
         said = [f"{self.metrics[key]} {text}" for key, text in NOTES.items() if self.metrics[key]]
-        notes = f" ({'; '.join(said)})" if said else ""
-        total = sum(self.by_test.values())
-        if not total:
-            return f"no findings in {files}{notes}"
-        found = f"{plural(total, 'finding')} in {files}"
-        return f"{found}: {counts_text(self.by_test)}; severity {counts_text(self.by_severity)}{notes}"
-
-
-def bandit_config(root: Path) -> BanditConfig:
-    """The user's `[tool.bandit]` of pyproject.toml (bandit itself reads it only with `-c`)."""
-    pyproject = root / "pyproject.toml"
-    table = read_toml(pyproject).get("tool", {}).get("bandit") if pyproject.is_file() else None
-    if not isinstance(table, dict):
-        return BanditConfig((), None)
-    for key in ("exclude_dirs", "skips", "tests"):
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise GateError(f"pyproject.toml: tool.bandit.{key} must be a list of strings")
-    return BanditConfig(tuple(table.get("exclude_dirs", [])), str(pyproject))
+        notes = "; ".join(note for note in (legacy_note(self.legacy), *said) if note)
+        detail = f"{counts_text(self.by_test)}; severity {counts_text(self.by_severity)}"
+        return findings_text(self.findings, self.flagged_files, self.files, detail, notes)
 
 
 def is_excluded(path: str, exclude_dirs: Sequence[str]) -> bool:
@@ -146,7 +139,7 @@ def is_excluded(path: str, exclude_dirs: Sequence[str]) -> bool:
 
 def scan(root: Path, files: Sequence[str], config: BanditConfig, settings: SecuritySettings) -> ScanResult:
     """bandit's findings at or above the thresholds in `files` (repo-relative), outside exclude_dirs."""
-    included = [name for name in files if not is_excluded(name, config.exclude_dirs)]
+    included = [name for name in files if not is_excluded(name, config.exclude)]
     excluded = len(files) - len(included)
     oversized = {name: reason for name in included if (reason := _oversized(root / name, settings))}
     included = [name for name in included if name not in oversized]
@@ -158,7 +151,7 @@ def scan(root: Path, files: Sequence[str], config: BanditConfig, settings: Secur
     # per-plugin path patterns in [tool.bandit] match as they do for bandit itself.
     prefix = "./" if Path.cwd() == root else f"{root}{os.sep}"
     names = {prefix + name: name for name in included}
-    report = run_bandit(list(names), config.config_file)
+    report = run_bandit(list(names), config)
     findings = [
         _finding(names.get(issue.filename, issue.filename), issue)
         for issue in report.issues
@@ -186,7 +179,7 @@ def _finding(path: str, issue: Issue) -> Finding:
     message = issue.text
     if issue.test_id in _HOLDS_A_SECRET:
         message = _QUOTED.sub("'<redacted>'", message)
-    return Finding(path, issue.line, issue.test_id, issue.severity, issue.confidence, message)
+    return Finding(path, issue.line, issue.test_id, issue.severity, issue.confidence, message, issue.lines)
 
 
 def _at_least(level: str, threshold: str) -> bool:
@@ -201,6 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--baseline", help=f"baseline file (default: {default_path('security')} when it exists)"
     )
+    parser.add_argument("--scope", choices=SCOPES, help="judge changed lines (default) or whole files")
+    parser.add_argument(
+        "-c", "--configfile", metavar="FILE", help="bandit's config file, YAML or TOML (as `bandit -c`)"
+    )
+    parser.add_argument("--ini", metavar="FILE", help="bandit's INI file (default: .bandit when it exists)")
     args = parser.parse_hook_args(argv)
     run = None
     try:
@@ -212,33 +210,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             if value not in LEVELS:
                 raise GateError(f"{key} must be one of {', '.join(LEVELS)}, got {value!r}")
             settings = settings._replace(**{key: value})
+        settings = settings._replace(scope=checked_scope(args.scope or settings.scope))
         baseline = find_baseline(
             run.root, args.baseline or settings.baseline, run.root / default_path("security")
         )
         files = [display_path(run.root, name) for name in args.filenames]
-        result = scan(run.root, files, bandit_config(run.root), settings)
+        scope = None
+        if files and settings.scope == "changed-lines":
+            changes = ChangeSet.for_run(run.root, run.context, base=run.config.core().base)
+            scope = find_scope(run.root, changes, files)
+        result = scan(run.root, files, load_config(run.root, args.configfile, args.ini), settings)
     except GateError as exc:
         return gate.fail(GATE, exc, run)
-    findings, excused = (
-        new_findings(result.findings, lambda f: f.key, baseline) if baseline else (result.findings, 0)
-    )
-    for finding in findings:
+    verdict = judge(result.findings, scope, lambda f: f.key, baseline)
+    for finding in verdict.blocking:
         code = f"{finding.test_id} [{finding.severity}/{finding.confidence}]"
         print_finding(finding.path, finding.line, None, code, finding.message)
     for path, reason in result.unscanned:
         print(f"{path}: not scanned: {reason}")
     tally = SecurityTally(
-        collections.Counter(f.test_id for f in findings),
-        collections.Counter(f.severity for f in findings),
+        collections.Counter(f.test_id for f in verdict.blocking),
+        collections.Counter(f.severity for f in verdict.blocking),
         len(files) - result.excluded,
-        excused,
+        verdict.excused,
         result.excluded,
         len(result.unscanned),
+        len(verdict.legacy),
+        len({f.path for f in verdict.blocking}),
     )
+    judged = scope.judged if scope is not None else "whole files"
     record = run.record_tally(
-        Status.FAIL if findings else Status.PASS,
+        Status.FAIL if verdict.blocking else Status.PASS,
         tally,
-        threshold=f"severity >= {settings.severity}, confidence >= {settings.confidence}",
+        threshold=f"{judged}: severity >= {settings.severity}, confidence >= {settings.confidence}",
         tools={"bandit": result.bandit_version},
         fingerprint=result.fingerprint,
     )

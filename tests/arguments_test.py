@@ -24,8 +24,8 @@ def test_a_file_named_like_an_option_is_a_file(repo: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--bogus", "a.py"], "unrecognized arguments: --bogus"),
-        (["-missing.py"], "unrecognized arguments: -missing.py"),
+        (["--bogus", "a.py"], "unrecognized arguments: --bogus; platform-demo takes --strict"),
+        (["-missing.py"], "unrecognized arguments: -missing.py; platform-demo takes --strict"),
         (["--strict=yes"], "argument --strict: ignored explicit argument 'yes'"),
     ],
 )
@@ -36,3 +36,17 @@ def test_bad_arguments_are_one_line_and_exit_2(
         hook_parser().parse_hook_args(argv)
     assert exit_.value.code == 2
     assert capsys.readouterr().err == f"platform-demo: ERROR - {message} (see platform-demo --help)\n"
+
+
+def test_a_bandit_argument_the_lint_gate_does_not_take_names_what_it_takes(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hooks.lint import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--ini", ".bandit", "a.py"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == (
+        "platform-lint: ERROR - unrecognized arguments: --ini; platform-lint takes --max-complexity, "
+        "--no-format, --baseline, --scope, --config (see platform-lint --help)\n"
+    )

@@ -12,13 +12,14 @@ from hooks.lint import (
     LintSettings,
     LintTally,
     Ruff,
+    format_diff_findings,
     main,
     parse_findings,
     ruff_commands,
     ruff_reason,
 )
 from hooks.lint import lint as lint_files
-from tests.util import add_platform_mode, commit, run_cli, write
+from tests.util import add_platform_mode, commit, git, run_cli, write
 
 CLEAN = 'def greet(name: str) -> str:\n    return f"hello {name}"\n'
 UNUSED_IMPORT = "import os\n\n\ndef f() -> int:\n    return 1\n"
@@ -68,7 +69,7 @@ def test_findings_and_unformatted_files_fail(project: Path, capsys: pytest.Captu
     assert code == 1
     assert "bad.py:1:8: F401 `os` imported but unused" in lines
     assert "ugly.py: would reformat" in lines
-    assert "2 findings in 2 files: F401 x1, format x1" in lines[-1]
+    assert "2 findings in 2 of 2 files: F401 x1, format x1" in lines[-1]
 
 
 def test_the_users_excludes_hold_for_passed_paths(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,7 +119,7 @@ def test_baseline_ignores_line_numbers_but_counts(project: Path, capsys: pytest.
     assert [line for line in lines if line.startswith("legacy.py")] == [
         "legacy.py:8:17: E711 Comparison to `None` should be `cond is None`"
     ]
-    assert "1 finding in 1 file: E711 x1 (1 excused by the baseline)" in lines[-1]
+    assert "1 finding in 1 of 1 file: E711 x1 (1 excused by the baseline)" in lines[-1]
 
 
 def test_a_missing_baseline_named_explicitly_is_exit_2(
@@ -173,6 +174,7 @@ def test_findings_are_parsed_from_both_outputs_in_file_order(tmp_path: Path) -> 
         {
             "filename": str(tmp_path / "b.py"),
             "location": {"row": 3, "column": 1},
+            "end_location": {"row": 4, "column": 2},
             "code": "F401",
             "message": "x",
         },
@@ -183,7 +185,7 @@ def test_findings_are_parsed_from_both_outputs_in_file_order(tmp_path: Path) -> 
     assert parse_findings(tmp_path, check, format_check) == [
         Finding("a.py", 0, 0, "syntax-error", "bad"),
         Finding("b.py", 0, 0, "format", "would reformat"),
-        Finding("b.py", 3, 1, "F401", "x"),
+        Finding("b.py", 3, 1, "F401", "x", frozenset({3, 4})),  # a finding spans its lines
     ]
     assert parse_findings(tmp_path, b"", None) == []
 
@@ -286,7 +288,7 @@ def test_split_calls_of_one_pre_commit_run_leave_one_record(
     assert lint(capsys, "a.py", "b.py")[0] == 1
     code, lines = lint(capsys, "c.py")
     assert code == 1
-    assert "2 findings in 3 files: F401 x2" in lines[-1]
+    assert "2 findings in 2 of 3 files: F401 x2" in lines[-1]
     report = json.loads(run_cli(project, "status", "--json").stdout)
     assert report["records"] == 1
     assert report["latest"]["platform-lint"]["files"] == 3
@@ -305,10 +307,15 @@ def test_the_baseline_and_its_excuses_span_the_calls_of_one_pre_commit_run(
     code, lines = lint(capsys, "c.py")
     assert code == 1
     assert "c.py:2:8: F401 `sys` imported but unused" in lines
-    assert "1 finding in 3 files: F401 x1 (3 excused by the baseline)" in lines[-1]
+    assert "1 finding in 1 of 3 files: F401 x1 (3 excused by the baseline)" in lines[-1]
     report = json.loads(run_cli(project, "status", "--json").stdout)
     assert report["records"] == 1
-    assert report["latest"]["platform-lint"]["metrics"] == {"excused": 3, "findings": 1}
+    assert report["latest"]["platform-lint"]["metrics"] == {
+        "excused": 3,
+        "legacy": 0,
+        "flagged_files": 1,
+        "findings": 1,
+    }
 
 
 @pytest.mark.parametrize(
@@ -317,9 +324,15 @@ def test_the_baseline_and_its_excuses_span_the_calls_of_one_pre_commit_run(
         (LintTally({}, 2, 0), LintTally({}, 1, 0), "no findings in 3 files"),
         (LintTally({}, 2, 3), LintTally({}, 1, 0), "no findings in 3 files (3 excused by the baseline)"),
         (
-            LintTally({"F401": 1}, 2, 1),
-            LintTally({"E501": 2, "F401": 1}, 1, 0),
-            "4 findings in 3 files: E501 x2, F401 x2 (1 excused by the baseline)",
+            LintTally({"F401": 1}, 2, 1, 0, 1),
+            LintTally({"E501": 2, "F401": 1}, 1, 0, 0, 1),
+            "4 findings in 2 of 3 files: E501 x2, F401 x2 (1 excused by the baseline)",
+        ),
+        (
+            LintTally({}, 2, 0, 20, 0),
+            LintTally({"F401": 1}, 1, 1, 1, 1),
+            "1 finding in 1 of 3 files: F401 x1 "
+            "(21 legacy findings on unchanged lines, not blocking; 1 excused by the baseline)",
         ),
     ],
 )
@@ -331,3 +344,55 @@ def test_a_lint_tally_adds_up_the_calls_and_reads_back_from_its_record(
         "platform-lint", Status.FAIL, "", "", 0.0, "0", earlier.files, earlier.counts, earlier.metrics
     )
     assert LintTally.from_record(record) == earlier
+
+
+def test_a_format_diff_spans_the_lines_formatting_would_change(tmp_path: Path) -> None:
+    diff = b"""\
+--- a.py
++++ a.py
+@@ -1,6 +1,10 @@
+ import os
+-x  =  1
+-def f(a,b):
++
++x = 1
++
++
++def f(a, b):
+     return a
+ y = 2
++
+ --- = 3
+@@ -20,2 +23,3 @@
+ z = 1
++
+ w = 2
+--- b.py
++++ b.py
+@@ -4 +4 @@
+-q  = 1
++q = 1
+"""
+    assert format_diff_findings(tmp_path, diff) == [
+        # a replaced line is touched; a pure insertion touches both lines beside it; a source line
+        # that starts with "---" inside a hunk is not a file header
+        Finding("a.py", 0, 0, "format", "would reformat", frozenset({2, 3, 5, 6, 20, 21})),
+        Finding("b.py", 0, 0, "format", "would reformat", frozenset({4})),
+    ]
+
+
+def test_a_changed_line_formatting_would_touch_fails_and_legacy_findings_are_counted(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "legacy.py", "import os\nx  =  1\n\n\ndef f() -> int:\n    return 1\n")
+    commit(project, "legacy")
+    write(project / "legacy.py", "import os\nx  =  1\n\n\ndef f() -> int:\n    return 2\n")
+    git(project, "add", "legacy.py")
+    code, lines = lint(capsys, "legacy.py")
+    assert code == 0
+    assert "no findings in 1 file (2 legacy findings on unchanged lines, not blocking)" in lines[-1]
+    write(project / "legacy.py", "import os\nx  =  1\n\n\ndef f() -> int:\n    return  2\n")
+    git(project, "add", "legacy.py")
+    code, lines = lint(capsys, "legacy.py")
+    assert (code, lines[0]) == (1, "legacy.py: would reformat")
+    assert "1 finding in 1 of 1 file: format x1 (1 legacy finding on unchanged lines" in lines[-1]

@@ -34,7 +34,9 @@ def test_findings_print_with_severity_and_confidence(
     code, lines = security(capsys, "app.py")
     assert code == 1
     assert "app.py:5: B602 [high/high] subprocess call with shell=True identified, security issue." in lines
-    assert lines[-1].startswith("platform-security: FAIL - 2 findings in 1 file: B404 x1, B602 x1; severity")
+    assert lines[-1].startswith(
+        "platform-security: FAIL - 2 findings in 1 of 1 file: B404 x1, B602 x1; severity"
+    )
 
 
 def test_a_hardcoded_password_is_never_repeated(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,7 +65,7 @@ def test_exclude_dirs_and_skips_of_tool_bandit_hold_for_passed_paths(
     write(project / "app.py", ASSERT)
     code, lines = security(capsys, "tests/test_app.py", "src/tests/test_more.py", "legacy/old.py", "app.py")
     assert code == 0, lines
-    assert "(3 excluded by tool.bandit.exclude_dirs)" in lines[-1]
+    assert "(3 excluded by the bandit config)" in lines[-1]
 
 
 @pytest.mark.parametrize(
@@ -189,15 +191,22 @@ def test_split_calls_of_one_pre_commit_run_leave_one_verdict_and_record(
     code, lines = security(capsys, "tests/test_app.py", "ok.py")
     assert code == 1  # the run's verdict, though this call's own files are clean
     assert lines[-1].startswith(
-        "platform-security: FAIL - 2 findings in 3 files: B404 x1, B602 x1; severity high x1, low x1 "
-        "(1 excused by the baseline; 1 excluded by tool.bandit.exclude_dirs) · recorded"
+        "platform-security: FAIL - 2 findings in 1 of 3 files: B404 x1, B602 x1; severity high x1, low x1 "
+        "(1 excused by the baseline; 1 excluded by the bandit config) · recorded"
     )
     report = json.loads(run_cli(project, "status", "--json").stdout)
     assert report["records"] == 1
     latest = report["latest"]["platform-security"]
     assert (latest["status"], latest["files"]) == ("fail", 3)
     assert latest["counts"] == {"B404": 1, "B602": 1, "low": 1, "high": 1}
-    assert latest["metrics"] == {"excused": 1, "excluded": 1, "unscanned": 0, "findings": 2}
+    assert latest["metrics"] == {
+        "excused": 1,
+        "excluded": 1,
+        "unscanned": 0,
+        "legacy": 0,
+        "flagged_files": 1,
+        "findings": 2,
+    }
 
 
 def test_a_file_over_max_file_size_kib_is_not_scanned_and_said_so(
@@ -216,11 +225,65 @@ def test_a_file_over_max_file_size_kib_is_not_scanned_and_said_so(
 
 
 def test_a_security_tally_reads_tests_and_severities_back_from_the_record_counts() -> None:
-    tally = SecurityTally({"B404": 1, "B602": 1}, {"low": 1, "high": 1}, 3, 1, 1, 0)
+    tally = SecurityTally({"B404": 1, "B602": 1}, {"low": 1, "high": 1}, 3, 1, 1, 0, 4, 1)
     record = Record("platform-security", Status.FAIL, "", "", 0.0, "0", 3, tally.counts, tally.metrics)
     assert record.counts == {"B404": 1, "B602": 1, "low": 1, "high": 1}
     assert SecurityTally.from_record(record) == tally
-    assert (tally + SecurityTally({"B602": 1}, {"high": 1}, 2, 0, 0, 1)).summary() == (
-        "3 findings in 5 files: B602 x2, B404 x1; severity high x2, low x1 "
-        "(1 excused by the baseline; 1 excluded by tool.bandit.exclude_dirs; 1 not scanned)"
+    assert (tally + SecurityTally({"B602": 1}, {"high": 1}, 2, 0, 0, 1, 0, 1)).summary() == (
+        "3 findings in 2 of 5 files: B602 x2, B404 x1; severity high x2, low x1 "
+        "(4 legacy findings on unchanged lines, not blocking; 1 excused by the baseline; "
+        "1 excluded by the bandit config; 1 not scanned)"
     )
+
+
+@pytest.mark.parametrize(
+    ("files", "args"),
+    [
+        ({"bandit.yaml": "exclude_dirs: ['tests']\nskips: ['B404']\n"}, ["-c", "bandit.yaml"]),
+        (
+            {"ci/bandit.toml": '[tool.bandit]\nexclude_dirs = ["tests"]\nskips = ["B404"]\n'},
+            ["--configfile", "ci/bandit.toml"],
+        ),
+        ({".bandit": "[bandit]\nexclude = ./tests\nskips = B404\n"}, []),
+        ({"ci/bandit.ini": "[bandit]\nexclude = tests\nskips = B404,B101\n"}, ["--ini", "ci/bandit.ini"]),
+    ],
+)
+def test_bandits_own_config_files_are_read_as_bandit_reads_them(
+    project: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], args: list[str]
+) -> None:
+    for name, text in files.items():
+        write(project / name, text)
+    write(project / "tests/test_app.py", SHELL)
+    write(project / "app.py", "import subprocess\n\nMODULE = subprocess.__name__\n")
+    code, lines = security(capsys, *args, "tests/test_app.py", "app.py")
+    assert code == 0, lines
+    assert lines[-1].startswith(
+        "platform-security: PASS - no findings in 1 file (1 excluded by the bandit config)"
+    )
+    assert security(capsys, "tests/test_app.py", "app.py")[0] == (0 if ".bandit" in files else 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "files", "message"),
+    [
+        (["-c", "missing.yaml"], {}, "bandit config file missing.yaml does not exist"),
+        (["--ini", "nope.ini"], {}, "bandit INI file nope.ini does not exist"),
+        (
+            [],
+            {".bandit": "[flake8]\nx = 1\n"},
+            ".bandit: not a bandit INI file (it needs a [bandit] section)",
+        ),
+        (
+            ["-c", "b.yaml"],
+            {"b.yaml": "exclude_dirs: tests\n"},
+            "b.yaml: exclude_dirs must be a list of strings",
+        ),
+    ],
+)
+def test_a_bandit_config_that_cannot_be_used_is_one_line_and_exit_2(
+    project: Path, capsys: pytest.CaptureFixture[str], args: list[str], files: dict[str, str], message: str
+) -> None:
+    for name, text in files.items():
+        write(project / name, text)
+    write(project / "app.py", "x = 1\n")
+    assert security(capsys, *args, "app.py") == (2, [f"platform-security: ERROR - {message}"])

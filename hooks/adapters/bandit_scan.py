@@ -1,9 +1,10 @@
 """bandit's own scanner run in-process, a large file list spread over the CPU cores, one report
-(DEC-007); a short list is scanned right here."""
+(DEC-007); the user's config read by bandit's own loaders: `-c` YAML or TOML, `[tool.bandit]`, `.bandit`."""
 
 from __future__ import annotations
 
 import concurrent.futures
+import importlib
 import importlib.metadata
 import logging
 import multiprocessing
@@ -14,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from hooks.frame.config import read_toml
 from hooks.frame.errors import GateError
 
 CHUNK_FILES = 16  # files per task at most: small enough to balance the cores, large enough to amortise
@@ -27,6 +29,16 @@ class Issue(NamedTuple):
     severity: str  # low / medium / high (lower case)
     confidence: str
     text: str
+    lines: tuple[int, ...] = ()  # every line it spans (a call over several lines: all of them)
+
+
+class BanditConfig(NamedTuple):
+    """The user's bandit config: the config file bandit reads (`-c`), and what a `.bandit` INI adds."""
+
+    config_file: str | None  # a YAML or TOML file, or pyproject.toml when it has [tool.bandit]
+    exclude: tuple[str, ...] = ()  # the config file's exclude_dirs and the INI's exclude
+    tests: tuple[str, ...] = ()  # the INI's tests and skips, added to the config file's as bandit does
+    skips: tuple[str, ...] = ()
 
 
 class BanditReport(NamedTuple):
@@ -43,21 +55,75 @@ class _Setup(NamedTuple):
 _setup: _Setup | None = None  # per process: the parent, or a pool worker
 
 
-def run_bandit(paths: Sequence[str], config_file: str | None, workers: int | None = None) -> BanditReport:
+def load_config(root: Path, config_file: str | None = None, ini_file: str | None = None) -> BanditConfig:
+    """The bandit config of the repository at `root`, read as bandit reads it.
+
+    `config_file` (bandit's `-c`) wins over the INI's `configfile`, which wins over `[tool.bandit]` of
+    pyproject.toml; the INI is `ini_file` (bandit's `--ini`) or a `.bandit` file at the root.
+    """
+    ini = _read_ini(root, ini_file)
+    chosen = config_file or ini.get("configfile")
+    if chosen:
+        path = Path(chosen) if Path(chosen).is_absolute() else root / chosen
+        if not path.is_file():
+            raise GateError(f"bandit config file {chosen} does not exist")
+        config_path: str | None = str(path)
+    else:
+        pyproject = root / "pyproject.toml"
+        tool = read_toml(pyproject).get("tool", {}) if pyproject.is_file() else {}
+        config_path = str(pyproject) if isinstance(tool, dict) and "bandit" in tool else None
+    loaded = _bandit_config(config_path)
+    named = Path(config_path).name if config_path else "the bandit config"
+    listed = {key: loaded.get_option(key) or [] for key in ("exclude_dirs", "tests", "skips")}
+    for key, value in listed.items():
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            where = "tool.bandit." if named == "pyproject.toml" else ""
+            raise GateError(f"{named}: {where}{key} must be a list of strings")
+    return BanditConfig(
+        config_path,
+        (*listed["exclude_dirs"], *_ini_list(ini, "exclude")),
+        _ini_list(ini, "tests"),
+        _ini_list(ini, "skips"),
+    )
+
+
+def _read_ini(root: Path, ini_file: str | None) -> dict[str, str]:
+    """The [bandit] section of the INI (bandit's own reader), {} when there is none."""
+    path = (
+        (Path(ini_file) if Path(ini_file).is_absolute() else root / ini_file)
+        if ini_file
+        else root / ".bandit"
+    )
+    if not path.is_file():
+        if ini_file:
+            raise GateError(f"bandit INI file {ini_file} does not exist")
+        return {}
+    utils = _bandit_module("utils")
+    options = utils.parse_ini_file(str(path))
+    if options is None:
+        raise GateError(f"{ini_file or '.bandit'}: not a bandit INI file (it needs a [bandit] section)")
+    return dict(options)
+
+
+def _ini_list(ini: dict[str, str], key: str) -> tuple[str, ...]:
+    """A comma-separated INI value as bandit splits it."""
+    return tuple(item.strip() for item in ini.get(key, "").split(",") if item.strip())
+
+
+def run_bandit(paths: Sequence[str], config: BanditConfig, workers: int | None = None) -> BanditReport:
     """bandit's findings (at every level, `# nosec` honoured) and skipped files for `paths`.
 
-    `config_file` is a file bandit reads as with `-c` (`pyproject.toml` for `[tool.bandit]`); `workers`
-    defaults to the usable CPU count. A config bandit rejects, or bandit itself missing or crashing, is a
-    GateError with bandit's reason.
+    `config` is what `load_config` read; `workers` defaults to the usable CPU count. A config bandit
+    rejects, or bandit itself missing or crashing, is a GateError with bandit's reason.
     """
     global _setup
-    _setup = _load(config_file)
+    _setup = _load(config)
     workers = min(workers or _usable_cpus(), len(paths))
     try:
         if workers <= 1 or _total_bytes(paths) < POOL_MIN_BYTES:
             results = [_scan(list(paths))]
         else:
-            results = _scan_in_pool(list(_chunks(paths, workers)), config_file, workers)
+            results = _scan_in_pool(list(_chunks(paths, workers)), config, workers)
     except GateError:
         raise
     except Exception as exc:  # a worker that died, or bandit failing outside its per-file guard
@@ -75,25 +141,35 @@ def bandit_version() -> str:
         return ""
 
 
-def _load(config_file: str | None) -> _Setup:
+def _bandit_module(name: str) -> Any:
+    """A module of bandit.core, imported on first use (bandit loads its plugins then)."""
     try:
         with warnings.catch_warnings():  # stevedore's deprecation notices, raised while bandit loads plugins
             warnings.simplefilter("ignore", DeprecationWarning)
-            from bandit.core import config, extension_loader, utils
+            return importlib.import_module(f"bandit.core.{name}")
     except ImportError as exc:
         raise GateError(f"bandit is not installed (pip install bandit): {exc}") from exc
+
+
+def _bandit_config(config_file: str | None) -> Any:
+    """bandit's own BanditConfig of the file (YAML, or TOML by its extension), as with `bandit -c`."""
+    config, utils = _bandit_module("config"), _bandit_module("utils")
     # bandit warns about every comment that merely mentions "nosec"; what it skips is reported by us.
     logging.getLogger("bandit").setLevel(logging.ERROR)
     try:
-        loaded = config.BanditConfig(config_file=config_file)
+        return config.BanditConfig(config_file=config_file)
     except utils.ConfigError as exc:
         raise GateError(f"bandit: {exc}") from exc
+
+
+def _load(bandit: BanditConfig) -> _Setup:
+    loaded = _bandit_config(bandit.config_file)
     profile = {
-        "include": set(loaded.get_option("tests") or []),
-        "exclude": set(loaded.get_option("skips") or []),
+        "include": {*(loaded.get_option("tests") or []), *bandit.tests},
+        "exclude": {*(loaded.get_option("skips") or []), *bandit.skips},
     }
     try:
-        extension_loader.MANAGER.validate_profile(profile)
+        _bandit_module("extension_loader").MANAGER.validate_profile(profile)
     except ValueError as exc:
         raise GateError(f"bandit: {exc}") from exc
     return _Setup(loaded, profile)
@@ -117,6 +193,7 @@ def _scan(paths: list[str]) -> tuple[list[Issue], list[tuple[str, str]]]:
             severity=str(issue.severity).lower(),
             confidence=str(issue.confidence).lower(),
             text=str(issue.text),
+            lines=tuple(int(line) for line in (issue.linerange or [issue.lineno])),
         )
         for issue in scanner.results
     ]
@@ -124,7 +201,7 @@ def _scan(paths: list[str]) -> tuple[list[Issue], list[tuple[str, str]]]:
 
 
 def _scan_in_pool(
-    chunks: list[list[str]], config_file: str | None, workers: int
+    chunks: list[list[str]], config: BanditConfig, workers: int
 ) -> list[tuple[list[Issue], list[tuple[str, str]]]]:
     # fork shares the imported bandit with the workers for free; where fork is unsafe (macOS) or missing
     # (Windows), workers start fresh and load bandit and the config themselves.
@@ -133,14 +210,14 @@ def _scan_in_pool(
         workers,
         mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
-        initargs=(config_file,),
+        initargs=(config,),
     ) as pool:
         return list(pool.map(_scan, chunks))
 
 
-def _init_worker(config_file: str | None) -> None:
+def _init_worker(config: BanditConfig) -> None:
     global _setup
-    _setup = _setup or _load(config_file)
+    _setup = _setup or _load(config)
 
 
 def _chunks(paths: Sequence[str], workers: int) -> Iterator[list[str]]:

@@ -229,9 +229,10 @@ def _finding_keys(name: str, root: Path, config: Config, files: list[str]) -> li
         findings = lint.lint(root, files, settings, lint.find_ruff()).findings if files else []
         return [finding.key for finding in findings]
     from hooks import security
+    from hooks.adapters import bandit_scan
 
     scanned = security.scan(
-        root, files, security.bandit_config(root), config.gate("security", security.SecuritySettings)
+        root, files, bandit_scan.load_config(root), config.gate("security", security.SecuritySettings)
     )
     return [finding.key for finding in scanned.findings]
 

@@ -94,6 +94,8 @@ def _run_one(root: Path, spec: Gate, files: list[str], all_files: bool) -> GateR
     command = [_executable(spec.hook_id)]
     if all_files and spec.hook_id == "platform-secrets":
         command.append("--all-lines")  # CI judges whole files, whatever happens to be staged
+    if all_files and spec.hook_id in ("platform-lint", "platform-security"):
+        command += ["--scope", "files"]  # no change set: whole files, as the secrets gate above
     command += ["--", *files] if files else []
     environ = {key: value for key, value in os.environ.items() if not key.startswith("PRE_COMMIT")}
     try:

@@ -21,6 +21,11 @@ class Parser(argparse.ArgumentParser):
         args, extras = self.parse_known_args(argv)
         unknown = [arg for arg in extras if arg.startswith("-") and not os.path.lexists(arg)]
         if unknown:
-            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+            self.error(f"unrecognized arguments: {' '.join(unknown)}; {self.prog} takes {self.options()}")
         args.filenames = [*args.filenames, *extras]
         return args
+
+    def options(self) -> str:
+        """The options this command takes, as `--help` spells them: `-c/--configfile, --baseline`."""
+        taken = ["/".join(action.option_strings) for action in self._actions if action.option_strings]
+        return ", ".join(option for option in taken if option != "-h/--help") or "no options"

@@ -49,6 +49,20 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def findings_text(total: int, flagged_files: int, files: int, detail: str, notes: str = "") -> str:
+    """`86 findings in 10 of 14 files: E501 x80, F401 x6` (files with findings of files checked), with the
+    notes in parentheses; `no findings in 14 files`."""
+    tail = f" ({notes})" if notes else ""
+    if not total:
+        return f"no findings in {plural(files, 'file')}{tail}"
+    return f"{plural(total, 'finding')} in {flagged_files} of {plural(files, 'file')}: {detail}{tail}"
+
+
+def legacy_note(count: int) -> str:
+    """What the changed-lines scope let through: `3 legacy findings on unchanged lines, not blocking`."""
+    return f"{plural(count, 'legacy finding')} on unchanged lines, not blocking" if count else ""
+
+
 def size_text(size: int) -> str:
     """`2150` → `2.1 KiB`; `51000000` → `48.6 MiB`."""
     return f"{size / 1024:.1f} KiB" if size < 1048576 else f"{size / 1048576:.1f} MiB"
