@@ -145,15 +145,14 @@ def lint(
     settings: LintSettings,
     ruff: Ruff,
     meanwhile: Callable[[], object] = lambda: None,
-    scope: Scope | None = None,
+    format_diff: bool = False,
 ) -> LintResult:
     """Every ruff finding and unformatted file among `files`, ruff's version, and what was checked.
 
-    A file that `scope` judges by its changed lines gets a format diff, to tell which lines formatting
-    would touch. `meanwhile` runs while ruff works (the gate finds its log and loads its recorder then).
+    With `format_diff`, an unformatted file's finding spans the lines formatting would touch, for a scope
+    of changed lines to judge. `meanwhile` runs while ruff works (the gate finds its log and its scope).
     """
-    by_lines = [name for name in files if scope is not None and scope.changed.get(display_path(root, name))]
-    with _running(root, ruff_commands(ruff, files, settings, by_lines)) as processes:
+    with _running(root, ruff_commands(ruff, files, settings, format_diff)) as processes:
         checked = content_fingerprint(root, files)
         meanwhile()
         outputs = {name: _finish(name, process) for name, process in processes.items()}
@@ -166,12 +165,10 @@ def lint(
 
 
 def ruff_commands(
-    ruff: Ruff, files: Sequence[str], settings: LintSettings, by_lines: Sequence[str] = ()
+    ruff: Ruff, files: Sequence[str], settings: LintSettings, format_diff: bool = False
 ) -> dict[str, list[str]]:
-    """The ruff runs that lint `files`, by name: check, format (unless off), version (unless known).
-
-    The files of `by_lines` (judged by their changed lines) get `format --diff` instead of `--check`.
-    """
+    """The ruff runs that lint `files`, by name: check, format (unless off; `--diff` with `format_diff`,
+    to tell which lines formatting would touch), version (unless known)."""
     configs = [arg for value in settings.config for arg in ("--config", value)]
     # JSON Lines, parsed a line at a time: a whole JSON array of a big tree's findings (with their fixes)
     # would be held in memory at once.
@@ -197,17 +194,13 @@ def ruff_commands(
         commands["version"] = [ruff.path, "--version"]
     if not settings.format:
         return commands
-    diffed = set(by_lines)
-    checked = [name for name in files if name not in diffed]
-    if checked:
+    if format_diff:
+        commands["format-diff"] = [ruff.path, "format", "--diff", "--force-exclude", *configs, "--", *files]
+    else:
         # `concise` names each unformatted file; its JSON would carry every file's formatted source.
         commands["format"] = [
             ruff.path, "format", "--check", "--force-exclude", *configs,
-            "--output-format", "concise", "--", *checked,
-        ]  # fmt: skip
-    if diffed:
-        commands["format-diff"] = [
-            ruff.path, "format", "--diff", "--force-exclude", *configs, "--", *by_lines,
+            "--output-format", "concise", "--", *files,
         ]  # fmt: skip
     return commands
 
@@ -381,12 +374,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             run.root, args.baseline or settings.baseline, run.root / default_path("lint")
         )
         files = list(args.filenames)
-        scope = None
+        changes = None
         if files and settings.scope == "changed-lines":
             changes = ChangeSet.for_run(run.root, run.context, base=run.config.core().base)
+        scope: Scope | None = None
+
+        def meanwhile() -> None:  # while ruff works: git's diff for the scope, the log, the recorder
+            nonlocal scope
             scope = find_scope(run.root, changes, [display_path(run.root, name) for name in files])
+            run.prepare_recording()
+
         if files:
-            result = lint(run.root, files, settings, find_ruff(), run.prepare_recording, scope)
+            result = lint(run.root, files, settings, find_ruff(), meanwhile, format_diff=changes is not None)
         else:
             run.prepare_recording()
             result = LintResult([], "", "")
