@@ -1,9 +1,5 @@
-"""Which findings block: with `scope = "changed-lines"`, those on lines the change adds or modifies.
-
-A repository with years of code adopts the gates without a baseline: findings on unchanged lines are
-counted as legacy and do not block. A file the run judges that the staged change does not touch (as under
-`pre-commit run --all-files` with nothing staged) is judged whole, as is every file with `scope = "files"`.
-"""
+"""Which findings block: with `scope = "changed-lines"`, those on lines the change adds or modifies; the
+others are counted as legacy (DEC-019). A file the staged change does not touch is judged whole."""
 
 from __future__ import annotations
 
