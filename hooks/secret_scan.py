@@ -12,11 +12,12 @@ from hooks.adapters.secrets_engine import Secret, load_engine, scan_files
 from hooks.adapters.secrets_prefilter import VERIFIED
 from hooks.frame import gate
 from hooks.frame.arguments import Parser
-from hooks.frame.changes import ChangeSet, added_lines, changed_files
+from hooks.frame.changes import ChangeSet
 from hooks.frame.errors import GateError
 from hooks.frame.output import counts_text, plural, print_finding, size_text
 from hooks.frame.paths import display_path, setting_path
 from hooks.frame.record import Record, Status, fingerprint
+from hooks.frame.scope import find_scope
 from hooks.frame.state import state_dir
 
 GATE = "platform-secrets"
@@ -111,12 +112,6 @@ def _skip_reason(path: Path, max_kib: int) -> str:
     return ""
 
 
-def judged(secrets: Sequence[Secret], added: dict[str, set[int]], changed: set[str]) -> list[Secret]:
-    """Secrets on added lines. A changed file that adds no line (a deletion, a mode change, a rename)
-    is judged on nothing; a file outside the change set (nothing staged, as in CI) on every line."""
-    return [s for s in secrets if (s.line in added[s.path] if s.path in added else s.path not in changed)]
-
-
 class ScanResult(NamedTuple):
     secrets: list[Secret]  # new: outside the baseline, and on added lines unless whole files are judged
     files: list[str]  # the files scanned
@@ -134,13 +129,11 @@ def scan(
     baseline = setting_path(root, settings.baseline)
     engine = load_engine(root, baseline if baseline.is_file() else None)
     secrets = scan_files(root, files, engine, state_dir(root) / "cache" if settings.cache else None)
+    scope = find_scope(root, changes, [display_path(root, f) for f in files])
     what = WHOLE_FILES
-    if changes is not None:
-        paths = [display_path(root, f) for f in files]
-        changed = set(changed_files(root, changes))
-        secrets = judged(secrets, added_lines(root, changes, paths), changed)
-        by_lines = sum(path in changed for path in paths)
-        what = WHOLE_FILES if not by_lines else ADDED_LINES if by_lines == len(paths) else BOTH
+    if scope is not None:
+        secrets = [secret for secret in secrets if scope.blocks(secret)]
+        what = BOTH if scope.whole_files else ADDED_LINES
     return ScanResult(secrets, files, skipped, engine.version, engine.prefilter, what)
 
 

@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 import pytest
 
+from tests.secret_seeds import UPPER
+from tests.secret_seeds import run as seed_run
 from tests.util import BIN, PRE_COMMIT, add_platform_mode, commit, git, write
 
 LOG_REL = ".platform-mode/execution/execution001.execution.md"
@@ -689,3 +691,33 @@ def test_a_pre_push_range_wins_over_the_ci_range(project: Project, tmp_path: Pat
     result = freshness(ci, env)
     assert result.returncode == 1, result.stdout
     assert stale_log(f"{first}...{head}") in result.stdout
+
+
+def test_a_pull_request_job_judges_the_branch_s_added_lines_not_the_legacy_of_untouched_files(
+    project: Project, tmp_path: Path
+) -> None:
+    """Issue 14, items 1 and 2: under `--all-files` every file is passed, but a CI range judges each file by
+    the lines the branch adds; an old secret or lint finding in a file the branch never touched is legacy."""
+    key = "AKIA" + seed_run(16, UPPER, seed=14)
+    git(project.dev, "checkout", "-q", "main")
+    push_commit(project, "main", {"legacy/old.py": f'import os\nAWS = "{key[:-1]}Q"\n'}, "legacy code")
+    new_branch(project, "feature")
+    head = push_commit(
+        project, "feature", {"pkg/calc.py": CALC_ON_BRANCH}, "code", entry="Story 1.1 (FR-001)"
+    )
+    ci = ci_checkout(project, tmp_path / "ci", head)
+    env = github_pr_env(tmp_path)
+    files = git(ci, "ls-files", "*.py").split()
+    whole_files = {"platform-secrets": ["--all-lines"], "platform-lint": ["--scope", "files"]}
+    for gate, judge_whole_files in whole_files.items():
+        result = run([str(BIN / gate), *files], ci, env)
+        assert result.returncode == 0, result.stdout
+        assert key[:-1] not in result.stdout
+        legacy = run([str(BIN / gate), *judge_whole_files, "legacy/old.py"], ci, env)
+        assert legacy.returncode == 1, legacy.stdout  # the legacy file does hold a finding
+    write(ci / "pkg/calc.py", CALC_ON_BRANCH + f'\nTOKEN = "{key}"\n')  # the branch adds one of its own
+    git(ci, "commit", "-qam", "a key on the branch")
+    secrets = run([str(BIN / "platform-secrets"), *files], ci, env)
+    assert secrets.returncode == 1, secrets.stdout
+    assert "pkg/calc.py" in secrets.stdout and "legacy/old.py" not in secrets.stdout
+    assert "1 new secret" in secrets.stdout and key not in secrets.stdout

@@ -33,6 +33,10 @@ class Secret(NamedTuple):
     def short_hash(self) -> str:
         return self.hash[:8]
 
+    @property
+    def lines(self) -> frozenset[int]:
+        return frozenset((self.line,))
+
 
 class Engine(NamedTuple):
     """What decides the findings: detect-secrets' version, the plugin and filter settings, the baseline."""
