@@ -51,5 +51,9 @@ def traceability() -> int:
     return _run("hooks.traceability")
 
 
+def perf() -> int:
+    return _run("hooks.perf")
+
+
 def log_sync() -> int:
     return _run("hooks.log_sync")
