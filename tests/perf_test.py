@@ -579,17 +579,16 @@ def test_an_interrupt_removes_the_worktree(project: Path, signum: int) -> None:
 def test_manual_stage_through_pre_commit_judges_against_the_committed_baseline(
     project: Path, hook_repo: Path
 ) -> None:
-    rng = random.Random(15)
-    generic(project, {"query": normal(rng, 10, 0.01, 30)})
+    generic(project, {"query": level(10)})
     accept(project)
-    generic(project, {"query": normal(rng, 10, 0.01, 30)})
+    generic(project, {"query": level(10, spread=0.03)})
     passed = try_repo(project, hook_repo, "platform-perf", "--hook-stage", "manual", "--verbose")
     assert passed.returncode == 0, passed.stdout
     assert "platform-perf: PASS - 0 regressions, 0 improvements in 1 benchmark" in passed.stdout
-    generic(project, {"query": normal(rng, 13, 0.01, 30)})
+    generic(project, {"query": level(13)})
     failed = try_repo(project, hook_repo, "platform-perf", "--hook-stage", "manual")
     assert failed.returncode == 1
-    assert "query: 10.0 ms -> 13.0 ms (+3" in failed.stdout
+    assert "query: 10.0 ms -> 13.0 ms (+30.0%, p < 0.001, noise ±1.6%)" in failed.stdout
 
 
 @pytest.mark.slow
