@@ -4,7 +4,8 @@ from bookmarks.store import BookmarkStore
 
 STORE = BookmarkStore()
 for number in range(1000):
-    STORE.save(f"https://example.com/{number}", f"Page {number}", {"docs" if number % 3 else "news"})
+    tag = "news" if number % 3 == 0 else "docs"
+    STORE.save(f"https://example.com/{number}", f"Page {number}", {tag})
 
 
 def test_find_by_tag(benchmark) -> None:
