@@ -29,6 +29,7 @@ from hooks.frame.record import Record, Status, fingerprint
 GATE = "platform-perf"
 DEFAULT_RESULTS = "benchmarks.json"
 MIN_SAMPLES = 6  # a side: below it the test cannot reach alpha, and the effect alone judges
+_SCALES = (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9))  # how a time is shown
 _TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 _COUNTED_UNITS = ("b", "byte", "bytes", "count", "calls", "allocations")  # whole units: one is the floor
 _NOT_SOURCES = (".md", ".rst", ".txt")
@@ -89,7 +90,9 @@ def compare(
 ) -> list[Comparison]:
     """Each benchmark measured on both sides, judged: worse (or better) beyond the noise, the minimum
     effect and the unit's floor, and significant after Holm's correction (unless a side is too small)."""
-    names = sorted(name for name in current if name in references)
+    names = sorted(
+        name for name in current if name in references and comparable(references[name], current[name])
+    )
     tests: dict[str, tuple[float, float]] = {}  # name -> (p worse, p better)
     for name in names:
         reference, benchmark = references[name], current[name]
@@ -123,6 +126,11 @@ def compare(
     return comparisons
 
 
+def comparable(reference: Reference, benchmark: Benchmark) -> bool:
+    """Measured in the same unit and judged in the same direction: 1.2 s is not 1.2 ms."""
+    return (reference.unit, reference.direction) == (benchmark.unit, benchmark.direction)
+
+
 def _worse_ratio(before: float, after: float, direction: str) -> float:
     """How many times worse the change is (above 1: worse), whichever way is better."""
     worse, better = (after, before) if direction == SMALLER else (before, after)
@@ -143,14 +151,10 @@ def _value(value: float, unit: str) -> str:
     """1.3e-3 s → `1.30 ms`; 512.0 MiB → `512 MiB`: three significant digits."""
     if unit in _TIME_UNITS and value:
         seconds = value * _TIME_UNITS[unit]
-        unit, value = next(
-            ((name, seconds / scale) for name, scale in _SCALES if abs(seconds) >= scale), _SCALES[-1]
-        )
+        unit, scale = next(((name, scale) for name, scale in _SCALES if abs(seconds) >= scale), _SCALES[-1])
+        value = seconds / scale
     digits = max(0, 2 - math.floor(math.log10(abs(value)))) if value else 0
     return f"{value:.{digits}f} {unit}".rstrip()
-
-
-_SCALES = (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9))
 
 
 def judge(
@@ -173,6 +177,9 @@ def judge(
     new = sorted(set(current) - set(references))
     if new:
         lines.append(f"new, not in the reference yet: {', '.join(new)}")
+    changed = sorted(n for n in current if n in references and not comparable(references[n], current[n]))
+    if changed:
+        lines.append(f"measured in another unit or direction than the reference: {', '.join(changed)}")
     gone = sorted(set(references) - set(current))
     if gone:
         lines.append(f"in the reference but not measured: {', '.join(gone)}")

@@ -18,7 +18,7 @@ from hooks.adapters.benchmark_results import Benchmark, read_results, thin
 from hooks.adapters.perf_baseline import KEEP_RUNS, Reference, machine
 from hooks.adapters.significance import holm, mann_whitney_greater, robust_cv
 from hooks.frame.record import Status
-from hooks.perf import PerfSettings, compare, judge, main
+from hooks.perf import Comparison, PerfSettings, compare, judge, main
 from tests.util import (
     PRE_COMMIT,
     add_platform_mode,
@@ -203,6 +203,36 @@ def test_a_difference_below_the_unit_s_floor_is_not_a_regression() -> None:
     assert compare(references, measured, settings)[0].verdict == "unchanged"
     measured = {"size": current("size", [102.0] * 10, "bytes")}
     assert compare(references, measured, settings)[0].verdict == "regression"
+
+
+def test_a_benchmark_now_in_another_unit_is_not_compared_and_is_named() -> None:
+    references = {"load": reference(level(1.5), "s")}
+    measured = {"load": current("load", level(1500), "ms")}
+    comparisons = compare(references, measured, DEFAULTS)
+    assert comparisons == []
+    verdict = judge(comparisons, measured, references, "the baseline")
+    assert verdict.status is Status.SKIPPED
+    assert "measured in another unit or direction than the reference: load" in verdict.lines
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (1.3e-3, "s", "1.30 ms"),
+        (0.0162, "s", "16.2 ms"),
+        (2.5e-10, "s", "0.250 ns"),
+        (1500.0, "ms", "1.50 s"),
+        (512.0, "MiB", "512 MiB"),
+    ],
+)
+def test_values_are_shown_with_three_significant_digits_and_times_in_a_fitting_unit(
+    value: float, unit: str, shown: str
+) -> None:
+    assert (
+        Comparison("x", unit, value, value, 0.0, None, "unchanged", 1)
+        .line()
+        .startswith(f"x: {shown} -> {shown} ")
+    )
 
 
 # --- results files, written by the real tools --------------------------------------------------------
