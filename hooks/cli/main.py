@@ -212,10 +212,43 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     root = git.repo_root()
     output = Path(args.output).absolute() if args.output else root / default_path(args.gate)
     config = load_config(root)
+    if args.gate == "perf":
+        return _perf_baseline(root, config, output, args.results)
+    if args.results:
+        raise GateError(f"--results is for the perf baseline, not {args.gate}")
     spec = runner.select_gates([args.gate])[0]
     files = runner.files_for(spec, root, runner.candidate_files(root, all_files=True))
     count = write_baseline(output, spec.hook_id, _finding_keys(args.gate, root, config, files))
     print(f"{PROG} baseline: {count} {args.gate} finding(s) written to {display_path(root, output)}")
+    return 0
+
+
+def _perf_baseline(root: Path, config: Config, output: Path, results: list[str] | None) -> int:
+    """Accept the benchmark results (each file one run, oldest first) as this machine's baseline."""
+    from hooks import perf
+    from hooks.adapters import benchmark_results, perf_baseline
+
+    paths = results or config.gate("perf", perf.PerfSettings).result_paths
+    runs = []
+    for rel in paths:
+        path = Path(rel) if Path(rel).is_absolute() else root / rel
+        if not path.is_file():
+            raise GateError(
+                f"no benchmark results {rel}: run the benchmarks first (e.g. `pytest --benchmark-json={rel}`)"
+            )
+        runs.append(benchmark_results.read_results(path, rel))
+    shown = display_path(root, output)
+    previous = (
+        perf_baseline.parse_baseline(output.read_text(encoding="utf-8"), shown) if output.is_file() else {}
+    )
+    here = perf_baseline.machine()
+    machines = perf_baseline.accepted(previous, here, runs)
+    perf_baseline.write_baseline(output, machines)
+    runs_kept = max((len(ref.run_medians) for ref in machines[here].values()), default=0)
+    print(
+        f"{PROG} baseline: {plural(len(machines[here]), 'benchmark')} of {here} written to {shown} "
+        f"({plural(runs_kept, 'run')} of medians); commit it for review"
+    )
     return 0
 
 
@@ -338,8 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(func=cmd_report)
 
     sub = commands.add_parser("baseline", help="write a gate's baseline of the findings present now")
-    sub.add_argument("gate", choices=["lint", "security"])
+    sub.add_argument("gate", choices=["lint", "security", "perf"])
     sub.add_argument("--output", help=f"where to write it (default: {default_path('<gate>')})")
+    sub.add_argument(
+        "--results",
+        action="append",
+        metavar="PATH",
+        help="perf: a benchmark results file, each one run, oldest first (default: the config's `results`)",
+    )
     sub.set_defaults(func=cmd_baseline)
     return parser
 

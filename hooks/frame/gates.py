@@ -50,6 +50,12 @@ GATES = (
         "define or correct the IDs listed by `pre-commit run platform-traceability`",
         COMMIT_STAGES,
     ),
+    Gate(
+        "platform-perf", "perf", "perf", None, "regressions",
+        "find the regression named by `pre-commit run platform-perf --hook-stage manual`, or accept it: "
+        "`platform-gates baseline perf`, reviewed and merged on its own",
+        ("pre-push", "manual"),
+    ),
 )  # fmt: skip
 SYNC_HOOK = "platform-log-sync"  # not a gate: it writes the gates' records into the log after a commit
 SYNC_STAGES = ("post-commit", "post-merge", "post-rewrite", "manual")
