@@ -1,8 +1,6 @@
-"""platform-perf: benchmark results against a reviewed baseline of this machine, or against the base
-revision measured in the same run; a regression must exceed the noise and a minimum effect, and be
-significant (one-sided Mann-Whitney U, Holm-corrected). A bare ratio against one stored run alarms on
-noise (pytest-benchmark#108 declined a test; github-action-benchmark users raise thresholds to 400%).
-"""
+"""platform-perf: benchmark results against a reviewed baseline of this machine, or the base revision
+measured in the same run; a regression must exceed the noise and a minimum effect and be significant
+(one-sided Mann-Whitney U, Holm-corrected): a bare ratio against one stored run alarms on noise."""
 
 from __future__ import annotations
 
