@@ -51,5 +51,9 @@ def traceability() -> int:
     return _run("hooks.traceability")
 
 
+def docs() -> int:
+    return _run("hooks.docs")
+
+
 def log_sync() -> int:
     return _run("hooks.log_sync")

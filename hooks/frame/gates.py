@@ -50,6 +50,11 @@ GATES = (
         "define or correct the IDs listed by `pre-commit run platform-traceability`",
         COMMIT_STAGES,
     ),
+    Gate(
+        "platform-docs", "docs", "docs", frozenset({"python"}), "documented_percent",
+        "add docstrings to the definitions listed by `pre-commit run platform-docs`",
+        COMMIT_STAGES,
+    ),
 )  # fmt: skip
 SYNC_HOOK = "platform-log-sync"  # not a gate: it writes the gates' records into the log after a commit
 SYNC_STAGES = ("post-commit", "post-merge", "post-rewrite", "manual")
