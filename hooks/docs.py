@@ -241,15 +241,8 @@ def survey(source: bytes) -> FileSurvey:
     """One module's counts, or why it cannot be parsed (never an exception)."""
     try:
         found = definitions(source)
-    except SyntaxError as exc:
-        message = exc.msg or "invalid syntax"
-        if "utf-8" in message.lower() or "unicode error" in message:
-            return FileSurvey(0, 0, 0, (), len(source), "not UTF-8 and no coding declaration")
-        return FileSurvey(0, 0, 0, (), len(source), f"syntax error at line {exc.lineno}: {message}")
-    except ValueError:
-        return FileSurvey(0, 0, 0, (), len(source), "null bytes: not Python source")
-    except (RecursionError, MemoryError):
-        return FileSurvey(0, 0, 0, (), len(source), "nested too deeply for Python's parser")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return FileSurvey(0, 0, 0, (), len(source), _unparsable(exc))
     counted = [d for d in found if not d.reason]
     return FileSurvey(
         documented=sum(d.documented for d in counted),
@@ -258,6 +251,18 @@ def survey(source: bytes) -> FileSurvey:
         undocumented=tuple((d.line, d.end, d.kind, d.name) for d in counted if not d.documented),
         size=len(source),
     )
+
+
+def _unparsable(exc: Exception) -> str:
+    """Why Python's parser refused a file, in a line that quotes none of it."""
+    message = exc.msg if isinstance(exc, SyntaxError) and exc.msg else str(exc)
+    if "null bytes" in message:  # a SyntaxError since Python 3.12, a ValueError before
+        return "null bytes: not Python source"
+    if "utf-8" in message.lower() or "unicode error" in message:
+        return "not UTF-8 and no coding declaration"
+    if isinstance(exc, SyntaxError):
+        return f"syntax error at line {exc.lineno}: {message}"
+    return "nested too deeply for Python's parser"
 
 
 def survey_all(sources: Sequence[bytes]) -> list[FileSurvey]:
