@@ -375,4 +375,5 @@ def test_through_pre_commit_an_undocumented_public_addition_is_refused(
     git(project, "add", "-A")
     accepted = git_through_hooks(project, "commit", "-m", "documented")
     assert accepted.returncode == 0, accepted.stdout
-    assert "platform-docs: PASS - documented 1/1 = 100.0% in 1 file" in accepted.stdout
+    latest = json.loads(run_cli(project, "status", "--json").stdout)["latest"]["platform-docs"]
+    assert (latest["status"], latest["metrics"]["documented_percent"]) == ("pass", 100.0)
