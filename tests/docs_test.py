@@ -8,7 +8,17 @@ from pathlib import Path
 import _pytest
 import pytest
 
-from hooks.docs import definitions, main, survey, survey_all, survey_spread
+from hooks.docs import (
+    PARALLEL_MIN_BYTES,
+    blob_sizes,
+    definitions,
+    listing,
+    main,
+    read_blobs,
+    survey,
+    survey_all,
+    survey_spread,
+)
 from tests.util import add_platform_mode, commit, git, git_through_hooks, install_hooks, run_cli, write
 
 LEGACY = """\
@@ -324,13 +334,21 @@ NO_INTERROGATE_FLAG = {"__init__ of a documented class", "not in __all__", "nest
 INTERROGATE_FLAGS = dict.fromkeys(("ignore_module", "ignore_private", "ignore_semiprivate", "ignore_magic", "ignore_nested_functions", "ignore_overloaded_functions", "ignore_property_setters"), True)  # fmt: skip
 
 
-def test_counts_equal_interrogate_s_on_a_real_package(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from interrogate import config, coverage
-
+@pytest.fixture
+def pytest_sources(repo: Path) -> list[str]:
+    """A real package's sources (pytest's own), committed: their repo-relative paths."""
     package = repo / "src/_pytest"
     shutil.copytree(Path(_pytest.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     commit(repo, "pytest's sources")
-    names = sorted(path.relative_to(repo).as_posix() for path in package.rglob("*.py"))
+    return sorted(path.relative_to(repo).as_posix() for path in package.rglob("*.py"))
+
+
+def test_counts_equal_interrogate_s_on_a_real_package(
+    repo: Path, pytest_sources: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from interrogate import config, coverage
+
+    names = pytest_sources
     conf = config.InterrogateConfig(fail_under=0, **INTERROGATE_FLAGS)
     report = coverage.InterrogateCoverage(names, conf).get_coverage()
     theirs = {
@@ -350,10 +368,15 @@ def test_counts_equal_interrogate_s_on_a_real_package(repo: Path, capsys: pytest
     assert f"documented {covered}/{len(theirs) - len(unflagged)} = " in lines[-1]
 
 
-def test_both_cores_give_what_one_does() -> None:
-    sources = [path.read_bytes() for path in sorted(Path(_pytest.__file__).parent.rglob("*.py"))]
-    assert sum(map(len, sources)) > 2 * 512 * 1024  # enough for the second core
-    assert survey_spread(sources) == survey_all(sources)
+def test_both_cores_give_what_one_does(repo: Path, pytest_sources: list[str]) -> None:
+    tree = listing(repo, "HEAD")
+    blobs = [tree[name][1] for name in pytest_sources]
+    sizes = blob_sizes(repo, blobs)
+    assert sum(sizes.values()) > 2 * PARALLEL_MIN_BYTES  # enough for the second core
+    contents = read_blobs(repo, blobs)
+    assert survey_spread(repo, sizes, {}) == dict(
+        zip(blobs, survey_all(contents[b] for b in blobs), strict=True)
+    )
     assert survey(b"def f(:\n").skipped.startswith("syntax error at line 1")
 
 
