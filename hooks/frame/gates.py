@@ -56,6 +56,11 @@ GATES = (
         "`platform-gates baseline perf`, reviewed and merged on its own",
         ("pre-push", "manual"),
     ),
+    Gate(
+        "platform-docs", "docs", "docs", frozenset({"python"}), "documented_percent",
+        "add docstrings to the definitions listed by `pre-commit run platform-docs`",
+        COMMIT_STAGES,
+    ),
 )  # fmt: skip
 SYNC_HOOK = "platform-log-sync"  # not a gate: it writes the gates' records into the log after a commit
 SYNC_STAGES = ("post-commit", "post-merge", "post-rewrite", "manual")
