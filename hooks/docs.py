@@ -27,7 +27,7 @@ from hooks.frame.arguments import Parser
 from hooks.frame.changes import ChangeSet, added_lines
 from hooks.frame.errors import GateError
 from hooks.frame.files import replace_atomically
-from hooks.frame.git import run_git, split_z
+from hooks.frame.git import blob_id, blob_sizes, listing, read_blobs
 from hooks.frame.journal import Journal
 from hooks.frame.output import plural, print_finding, size_text
 from hooks.frame.paths import display_path
@@ -369,55 +369,6 @@ class SurveyCache:
             replace_atomically(self.path, data, scratch=self.path.parent)
         except OSError:
             pass  # a cache that cannot be written only costs the next run a parse
-
-
-def listing(root: Path, tip: str) -> dict[str, tuple[str, str]]:
-    """Path → (mode, blob id) of the files at `tip` ("" is the index: what a commit records)."""
-    found: dict[str, tuple[str, str]] = {}
-    if tip:
-        for entry in split_z(run_git("ls-tree", "-r", "-z", "--full-tree", tip, cwd=root)):
-            meta, path = entry.split("\t", 1)
-            mode, _, blob = meta.split()
-            found[path] = (mode, blob)
-        return found
-    for entry in split_z(run_git("ls-files", "--stage", "-z", cwd=root)):
-        meta, path = entry.split("\t", 1)
-        mode, blob, stage = meta.split()
-        found[path] = (mode, blob) if stage == "0" else ("unmerged", "")
-    return found
-
-
-def read_blobs(root: Path, blobs: Sequence[str]) -> dict[str, bytes]:
-    """The content of each blob, in one `git cat-file --batch`."""
-    found: dict[str, bytes] = {}
-    if not blobs:
-        return found
-    # run_git decodes with surrogateescape: encoding back gives git's bytes exactly
-    data = run_git("cat-file", "--batch", cwd=root, stdin="\n".join(blobs) + "\n").encode(
-        "utf-8", "surrogateescape"
-    )
-    position = 0
-    while position < len(data):
-        header_end = data.index(b"\n", position)
-        blob, _, size = data[position:header_end].decode().split()
-        start = header_end + 1
-        found[blob] = data[start : start + int(size)]
-        position = start + int(size) + 1
-    return found
-
-
-def blob_sizes(root: Path, blobs: Iterable[str]) -> dict[str, int]:
-    """The size of each blob, from `git cat-file --batch-check` (it reads no content)."""
-    wanted = "\n".join(blobs)
-    if not wanted:
-        return {}
-    output = run_git("cat-file", "--batch-check", cwd=root, stdin=wanted + "\n")
-    return {blob: int(size) for blob, _, size in (line.split() for line in output.splitlines())}
-
-
-def blob_id(data: bytes) -> str:
-    """git's id of a blob with this content (for a file git does not track yet)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 class Finding(NamedTuple):
