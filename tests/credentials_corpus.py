@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from tests.secret_seeds import ALNUM, run
+
 
 class Planted(NamedTuple):
     kind: str  # the class of credential (the issue's list)
@@ -31,6 +33,8 @@ def _p(kind: str, path: str, text: str, value: str) -> Planted:
     return Planted(kind, path, text, value)
 
 
+# An image's base64 past its header is as random as a key: made at run time, as the seeds are.
+PNG_PAYLOAD = "iVBORw0KGgoAAAANSUhEUg" + run(64, ALNUM + "+/", seed=60)
 KEY_BODY = "MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQIq7Zt2cVw0kQCAggA\nMAwGCCqGSIb3DQIJBQAwFAYIKoZIhvcNAwcECJ8mW7nQ2pLkBIIEyK3fGd0xQ9Zr\n"  # fmt: skip
 
 PLANTED = [
@@ -97,7 +101,7 @@ LOOK_ALIKES = [
     # SRI attributes and data: URIs
     _p("sri", "static/index.html", '<script src="https://cdn.example.com/lib.js" integrity="sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC" crossorigin="anonymous"></script>\n', ""),
     _p("sri", "static/app.html", '<link rel="stylesheet" href="/app.css" integrity="sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=">\n', ""),
-    _p("data uri", "static/icons.js", 'const PIXEL = "data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ";\n', ""),
+    _p("data uri", "static/icons.js", f'const PIXEL = "data:image/png;base64," + "{PNG_PAYLOAD}";\n', ""),
     # password-policy code and text
     _p("policy", "auth/policy.py", "PASSWORD_MIN_LENGTH = 12\nPASSWORD_MAX_LENGTH = 128\n", ""),
     _p("policy", "auth/hints.py", 'password_hint = "must contain a digit"\n', ""),

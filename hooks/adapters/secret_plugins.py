@@ -285,9 +285,9 @@ class PrivateKeyFileDetector(RegexBasedDetector):
 
     secret_type = "Private Key File"  # pragma: allowlist secret (a name)  # nosec B105
     denylist: ClassVar[list[re.Pattern[str]]] = [
-        re.compile(r"BEGIN ENCRYPTED PRIVATE KEY"),
-        re.compile(r"PuTTY-User-Key-File-3"),
-        re.compile(r"BEGIN OpenVPN Static key"),
+        re.compile(r"BEGIN ENCRYPTED PRIVATE KEY"),  # pragma: allowlist secret (a header)
+        re.compile(r"PuTTY-User-Key-File-3"),  # pragma: allowlist secret (a header)
+        re.compile(r"BEGIN OpenVPN Static key"),  # pragma: allowlist secret (a header)
     ]
 
 
