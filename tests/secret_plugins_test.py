@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from hooks.adapters.secrets_engine import EXTRA_FILTERS, PLUGINS_FILE
+from hooks.adapters.secrets_engine import PLUGINS_FILE
 from tests.credentials_corpus import LOOK_ALIKES, PLANTED, PNG_PAYLOAD, Planted, plant
-from tests.util import BIN, PROJECT, add_platform_mode, commit, git, write
+from tests.util import BIN, PROJECT, add_platform_mode, commit, detect_secrets_scan, git, write
 
 TYPE_OF = {
     "netrc": "Netrc Password",
@@ -41,20 +41,6 @@ def gate(root: Path, *args: str) -> tuple[int, set[tuple[str, int, str]], str]:
             path, number = where.rsplit(":", 1)
             found.add((path, int(number), kind.split(" (hash ")[0]))
     return done.returncode, found, done.stdout + done.stderr
-
-
-def detect_secrets(root: Path, names: list[str], *, ours: bool) -> set[tuple[str, int, str]]:
-    """detect-secrets' own `scan`: its defaults, or with our plugins and filters (-p, -f)."""
-    extra = [f"--plugin={PLUGINS_FILE}", *(f"--filter={path}" for path in EXTRA_FILTERS)] if ours else []
-    out = subprocess.run(
-        [str(BIN / "detect-secrets"), "scan", *extra, *names],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    results = json.loads(out)["results"]
-    return {(path, item["line_number"], item["type"]) for path, items in results.items() for item in items}
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +92,7 @@ def test_the_gate_reaches_the_recall_and_precision_bar_where_detect_secrets_defa
     recall, false_alarms = recall_and_false_alarms(found)
     assert recall >= 0.95 and false_alarms <= 1 / 20
     names = sorted({item.path for item in PLANTED + LOOK_ALIKES})
-    default_recall, default_false_alarms = recall_and_false_alarms(detect_secrets(root, names, ours=False))
+    default_recall, default_false_alarms = recall_and_false_alarms(detect_secrets_scan(root, names))
     assert default_recall < 0.95 and default_false_alarms > 1 / 20
 
 
@@ -116,7 +102,7 @@ def test_detect_secrets_with_our_plugins_and_filters_finds_what_the_gate_finds(
     """Plugins and filters go through detect-secrets' own extension points: its CLI loads them too."""
     root, found, _ = corpus
     names = sorted({item.path for item in PLANTED + LOOK_ALIKES})
-    assert detect_secrets(root, names, ours=True) == found
+    assert detect_secrets_scan(root, names, ours=True) == found
 
 
 ORDINARY = {
@@ -170,7 +156,7 @@ def test_each_filter_removes_its_class_and_keeps_the_real_secret_beside_it(repo:
     _, found, _ = gate(repo, *pairs)
     assert {(path, line) for path, line, _ in found} == {(name, line) for name, (_, line) in pairs.items()}
     # detect-secrets' defaults report the digests, the SRI value, the data: payload and the policy text
-    theirs = {(path, line) for path, line, _ in detect_secrets(repo, sorted(pairs), ours=False)}
+    theirs = {(path, line) for path, line, _ in detect_secrets_scan(repo, sorted(pairs))}
     removed = {
         ("build/info.py", 1),
         ("checksums/files.py", 1),
@@ -187,7 +173,7 @@ def test_a_baseline_from_detect_secrets_scan_still_excuses_what_it_lists(repo: P
         subprocess.run([str(BIN / "detect-secrets"), "scan", *names], cwd=repo, capture_output=True, text=True, check=True).stdout
     )  # fmt: skip
     commit(repo, "secrets accepted")
-    listed = {path for path, _, _ in detect_secrets(repo, names, ours=False)}
+    listed = {path for path, _, _ in detect_secrets_scan(repo, names)}
     assert listed  # detect-secrets' defaults list some of these under their own types
     _, found, _ = gate(repo, *names)
     assert not {path for path, _, _ in found} & listed

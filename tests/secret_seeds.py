@@ -48,7 +48,7 @@ SEEDS = [
     Seed("DiscordBotTokenDetector", "j.py", 'bot = "', f"N{run(23, seed=10)}.{run(6, seed=10)}.{run(27, seed=10)}", '"'),
     Seed("GitHubTokenDetector", "k.sh", "export GITHUB_TOKEN=", "ghp_" + run(36, seed=11)),
     Seed("GitLabTokenDetector", "l.sh", "export GITLAB_TOKEN=", "glpat-" + run(20, seed=12)),
-    Seed("HexHighEntropyString", "m.py", 'digest = "', run(40, HEX, seed=13), '"'),
+    Seed("HexHighEntropyString", "m.py", 'nonce = "', run(40, HEX, seed=13), '"'),
     Seed("IbmCloudIamDetector", "n.py", 'ibm_cloud_iam_api_key = "', run(44, ALNUM + "_-", seed=14), '"'),
     Seed("IbmCosHmacDetector", "o.py", 'ibm_cos_hmac_secret_access_key = "', run(48, HEX, seed=15), '"'),
     Seed("IPPublicDetector", "p.py", 'server = "', "34.120.5.77", '"'),
