@@ -95,9 +95,10 @@ class ScopedDetector(RegexBasedDetector):
 
 
 NETRC_FILES = frozenset({".netrc", "_netrc", "netrc"})
-# `machine HOST [login L] [account A] [port P] password VALUE`, or `default …`: netrc's own token order.
+# Outside a netrc file, a whole entry on one line: `machine HOST login L [account A] [port P] password
+# VALUE` (login required: "the default password hasher" is netrc's grammar too).
 _NETRC_ENTRY = re.compile(
-    r"(?:^|[\s\"'])(?:machine\s+\S+|default)(?:\s+(?:login|account|port)\s+\S+)*\s+password\s+([^\s\"'`]+)"
+    r"(?:^|[\s\"'])machine\s+\S+\s+login\s+\S+(?:\s+(?:account|port)\s+\S+)*\s+password\s+([^\s\"'`]+)"
 )
 _NETRC_PASSWORD = re.compile(r"(?:^|\s)password\s+([^\s\"'`]+)")
 _NETRC_CONTINUATION = re.compile(r"^\s*(?:(?:login|account|port)\s+\S+\s+)*password\s+([^\s\"'`]+)")
@@ -134,7 +135,7 @@ def _follows_machine_line(snippet: Any) -> bool:
     return False
 
 
-_CONNECTION_PASSWORD = re.compile(r"(?i)(?:^|[;\s\"'])(?:password|pwd)\s*=\s*(\{[^}]*\}|[^;\"'\s<>]+)")
+_CONNECTION_PASSWORD = re.compile(r"(?i)(?:^|[;\s\"'])(?:password|pwd)\s*=\s*(\{[^}]*\}|[^;\"'\s<>,()]+)")
 _CONNECTION_COMPANION = re.compile(
     r"(?i)(?:^|[;\s\"'])(?:server|data\s+source|datasource|host|hostname|address|addr|network\s+address"
     r"|user\s*id|uid|user|username|user\s+name|database|initial\s+catalog|dbname|dsn|driver)\s*="
@@ -150,12 +151,11 @@ class ConnectionStringPasswordDetector(ScopedDetector):
 
     def values(self, filename: str, line: str, context: Any) -> Iterator[str]:
         for match in _CONNECTION_PASSWORD.finditer(line):
-            # The string the password sits in: from the quote before it to the quote after it.
+            # The string the password sits in, from the quote before it to the quote after it: a
+            # connection string is a literal or an attribute, `f(user=u, password=None)` is code.
             starts = [m.end() for m in _STRING_EDGE.finditer(line, 0, match.start() + 1)]
-            start = starts[-1] if starts else 0
-            end_match = _STRING_EDGE.search(line, match.end())
-            end = end_match.start() if end_match else len(line)
-            if _CONNECTION_COMPANION.search(line[start:end]):
+            end = _STRING_EDGE.search(line, match.end())
+            if starts and end and _CONNECTION_COMPANION.search(line[starts[-1] : end.start()]):
                 yield match.group(1)
 
 
