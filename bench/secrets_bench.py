@@ -1,16 +1,20 @@
 """platform-secrets against detect-secrets on the same files: equal findings first, then the speed targets.
 
     python bench/secrets_bench.py [--runs 3] [--corpus DIR] [--size large|small] [--skip-check] [--breakdown]
+                                  [--compare-with REV]
 
-1. Findings: `platform-secrets --all-lines --no-cache` and `detect-secrets scan` on every file of the
-   corpus agree on (file, type, hash) and on the first line of each, once the gate's own plugins are set
-   aside; the run stops if they do not.
+1. Findings: `platform-secrets --all-lines --no-cache` and `detect-secrets scan` loading the gate's
+   plugins and filters (`--plugin`, `--filter`) on every file of the corpus agree on (file, type, hash)
+   and on the first line of each; the run stops if they do not. Then what the gate's plugins add to
+   detect-secrets' defaults and what its filters remove from them, finding by finding (no values).
 2. Speed, alternating the two commands in one run, median of the per-pair ratios, against
    `detect-secrets-hook` as pre-commit runs it (2 parallel batches, an empty baseline):
    cold full tree (no cache) >= 2x faster; repeat run over unchanged files >= 10x faster;
    the 10-file change <= 1.10x + 60 ms (as a commit judges it: the change staged, added lines only).
 3. --breakdown: where the cold gain comes from, in this process on one core: detect-secrets' own
    scan_file over the tree with and without the pre-filter (the rest of the gain is the second core).
+4. --compare-with REV: the gate as it was at REV (its hooks/ exported by `git archive`) against this
+   one, cold on the full tree, paired: what the plugins and filters added since cost.
 """
 
 from __future__ import annotations
@@ -32,7 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from corpus import build_corpus, changed_files
 from gates_bench import ENV, Batch, halves, timed, tool
 
-OUR_PLUGIN_TYPES = {"GitHub Fine-Grained Token", "Google API Key"}
 Finding = tuple[str, str, str]  # (file, type, first 8 hex of detect-secrets' SHA-1)
 
 
@@ -54,15 +57,15 @@ def gate_findings(repo: Path, files: Sequence[str]) -> dict[Finding, int]:
     return found
 
 
-def detect_secrets_findings(repo: Path, files: Sequence[str]) -> dict[Finding, int]:
+def detect_secrets_findings(repo: Path, files: Sequence[str], *, ours: bool) -> dict[Finding, int]:
+    """detect-secrets' own scan: its defaults, or with the gate's plugins and filters loaded."""
+    from hooks.adapters.secrets_engine import EXTRA_FILTERS, PLUGINS_FILE
+
+    extra = [f"--plugin={PLUGINS_FILE}", *(f"--filter={path}" for path in EXTRA_FILTERS)] if ours else []
     out = subprocess.run(
-        [tool("detect-secrets"), "scan", *files],
-        cwd=repo,
-        env=ENV,
-        capture_output=True,
-        text=True,
+        [tool("detect-secrets"), "scan", *extra, *files], cwd=repo, env=ENV, capture_output=True, text=True,
         check=True,
-    ).stdout
+    ).stdout  # fmt: skip
     return {
         (path, item["type"], item["hashed_secret"][:8]): item["line_number"]
         for path, items in json.loads(out)["results"].items()
@@ -73,22 +76,37 @@ def detect_secrets_findings(repo: Path, files: Sequence[str]) -> dict[Finding, i
 def check_findings(repo: Path, files: Sequence[str]) -> str:
     started = time.perf_counter()
     ours = gate_findings(repo, files)
-    theirs = detect_secrets_findings(repo, files)
-    own = {key: line for key, line in ours.items() if key[1] not in OUR_PLUGIN_TYPES}
-    if own != theirs:
-        missing = sorted(set(theirs) - set(own))[:10]
-        extra = sorted(set(own) - set(theirs))[:10]
-        moved = sorted(key for key in set(own) & set(theirs) if own[key] != theirs[key])[:10]
+    theirs = detect_secrets_findings(repo, files, ours=True)
+    if ours != theirs:
+        missing = sorted(set(theirs) - set(ours))[:10]
+        extra = sorted(set(ours) - set(theirs))[:10]
+        moved = sorted(key for key in set(ours) & set(theirs) if ours[key] != theirs[key])[:10]
         raise SystemExit(f"findings differ: missing {missing}, extra {extra}, other first line {moved}")
+    defaults = detect_secrets_findings(repo, files, ours=False)
     kinds: dict[str, int] = {}
-    for _, kind, _ in theirs:
+    for _, kind, _ in ours:
         kinds[kind] = kinds.get(kind, 0) + 1
-    added = len(ours) - len(own)
+    listed = [
+        f"{label}:\n" + "\n".join(f"  {path}:{found[(path, kind, digest)]}: {kind} (hash {digest})"
+                                   for path, kind, digest in sorted(set(found) - set(other))) + "\n"
+        for label, found, other in (("added by the gate's plugins", ours, defaults),
+                                    ("removed by the gate's filters", defaults, ours))
+    ]  # fmt: skip
     return (
-        f"findings: equal — {len(theirs)} (file, type, hash) with the same first line in both"
-        f" ({', '.join(f'{k} x{n}' for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))})"
-        f"; {added} more from the gate's own plugins; {time.perf_counter() - started:.0f} s"
-    )
+        f"findings: equal — {len(ours)} (file, type, hash) with the same first line in the gate and in"
+        f" detect-secrets with its plugins and filters ({', '.join(f'{k} x{n}' for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))});"
+        f" {len(defaults)} with detect-secrets' defaults; {time.perf_counter() - started:.0f} s\n" + "".join(listed)
+    )  # fmt: skip
+
+
+def gate_at(rev: str) -> list[str]:
+    """The command of the gate as it was at `rev`: its hooks/ exported from git, run by this Python."""
+    project = Path(__file__).resolve().parent.parent
+    dest = Path(tempfile.mkdtemp(prefix="secrets-gate-"))
+    archive = subprocess.run(["git", "archive", rev, "hooks"], cwd=project, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    code = f"import sys; sys.path.insert(0, {str(dest)!r}); from hooks.secret_scan import main; raise SystemExit(main())"
+    return [sys.executable, "-c", code]
 
 
 def pairs(
@@ -163,6 +181,7 @@ def main() -> int:
     )
     parser.add_argument("--skip-check", action="store_true", help="do not compare findings first")
     parser.add_argument("--breakdown", action="store_true", help="time the pre-filter alone, in-process")
+    parser.add_argument("--compare-with", metavar="REV", help="time the gate at REV against this one")
     args = parser.parse_args()
     repo = build_corpus(args.corpus, args.size)
     listed = subprocess.run(
@@ -183,12 +202,22 @@ def main() -> int:
         subprocess.run([tool("detect-secrets"), "scan"], cwd=empty, capture_output=True, text=True).stdout
     )
     shutil.rmtree(empty)
-    cache = repo / ".platform-gates" / "state" / "cache"
     wipe: Callable[[], None] = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
     nothing: Callable[[], None] = lambda: None  # noqa: E731
 
     def hook(names: Sequence[str]) -> Batch:
         return [[tool("detect-secrets-hook"), "--baseline", str(baseline), *part] for part in halves(names)]
+
+    cache = repo / ".platform-gates" / "state" / "cache"
+    if args.compare_with:
+        wiped: Callable[[], None] = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
+        then = pairs([[tool("platform-secrets"), "--all-lines", *files]],
+                     [[*gate_at(args.compare_with), "--all-lines", *files]], repo, args.runs, wiped)  # fmt: skip
+        print(
+            f"| run | platform-secrets | platform-secrets at {args.compare_with} | ratio (median of pairs) | target | |"
+        )
+        print("| --- | --- | --- | --- | --- | --- |")
+        print(verdict_row("cold, full tree", then, "<= 1.10x", lambda a, b: a <= 1.10 * b) + "\n")
 
     print("| run | platform-secrets | detect-secrets-hook, 2 batches | ratio (median of pairs) | target | |")
     print("| --- | --- | --- | --- | --- | --- |")

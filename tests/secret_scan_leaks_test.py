@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hooks.secret_scan import main
-from tests.secret_seeds import SEEDS, run
+from tests.secret_seeds import PRIVATE_KEY_PLUGINS, SEEDS, run
 from tests.util import BIN, PLATFORM_GATES, add_platform_mode, commit, git, write
 
 PRIVATE_KEY_BODY = [run(64, seed=40 + n) for n in range(3)]
@@ -20,8 +20,8 @@ def plant(root: Path) -> list[str]:
     """Each seed in a file of its own (the private key with a body), staged; returns the file names."""
     for seed in SEEDS:
         text = seed.line + "\n"
-        if seed.plugin == "PrivateKeyDetector":
-            text += "\n".join(PRIVATE_KEY_BODY) + "\n-----END OPENSSH PRIVATE KEY-----\n"
+        if seed.plugin in PRIVATE_KEY_PLUGINS:
+            text += "\n".join(PRIVATE_KEY_BODY) + "\n-----END PRIVATE KEY-----\n"
         write(root / "planted" / seed.filename, "import os\n\n" + text)
     git(root, "add", "-A")
     return sorted(f"planted/{seed.filename}" for seed in SEEDS)

@@ -7,12 +7,20 @@ from pathlib import Path
 import pytest
 
 from hooks.adapters import secrets_prefilter
+from hooks.adapters.secrets_engine import EXTRA_FILTERS, PLUGINS_FILE
 from hooks.frame.changes import STAGED, ChangeSet
 from hooks.secret_scan import SecretsSettings, main, scan
 from tests.secrets_corpus import FILES, LOOK_ALIKES, all_values, plant
-from tests.util import BIN, PLATFORM_GATES, add_platform_mode, commit, git, run_cli, write
-
-OUR_PLUGIN_TYPES = {"GitHub Fine-Grained Token", "Google API Key"}
+from tests.util import (
+    BIN,
+    PLATFORM_GATES,
+    add_platform_mode,
+    commit,
+    detect_secrets_scan,
+    git,
+    run_cli,
+    write,
+)
 
 
 def secrets(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
@@ -32,18 +40,6 @@ def findings(lines: list[str]) -> set[tuple[str, int, str]]:
     return found
 
 
-def detect_secrets_scan(root: Path, names: list[str]) -> set[tuple[str, int, str]]:
-    """What detect-secrets' own command finds in the same files."""
-    out = subprocess.run(
-        [str(BIN / "detect-secrets"), "scan", *names], cwd=root, capture_output=True, text=True, check=True
-    ).stdout
-    return {
-        (f, item["line_number"], item["type"])
-        for f, items in json.loads(out)["results"].items()
-        for item in items
-    }
-
-
 @pytest.fixture
 def project(repo: Path) -> Path:
     add_platform_mode(repo)
@@ -57,10 +53,13 @@ def test_finds_everything_detect_secrets_finds_and_more(
     names = plant(project) + plant(project, LOOK_ALIKES)
     code, lines = secrets(capsys, "--all-lines", *names)
     ours = findings(lines)
-    theirs = detect_secrets_scan(project, names)
+    defaults = detect_secrets_scan(project, names)
     assert code == 1
-    assert {f for f in ours if f[2] not in OUR_PLUGIN_TYPES} == theirs  # same engine, same findings
-    assert {f[2] for f in ours - theirs} == OUR_PLUGIN_TYPES  # the formats detect-secrets 1.5 misses
+    assert ours == detect_secrets_scan(project, names, ours=True)  # same engine, plugins and filters
+    # every line its defaults report is reported (none here is a digest, SRI value or policy text) ...
+    assert {f[:2] for f in defaults} <= {f[:2] for f in ours}
+    # ... and the formats detect-secrets 1.5 misses on top
+    assert {f[2] for f in ours - defaults} >= {"GitHub Fine-Grained Token", "Google API Key", "Npmrc Auth"}
     assert {f[0] for f in ours} >= set(FILES)
 
 
@@ -76,7 +75,7 @@ def test_a_detect_secrets_the_pre_filter_was_not_verified_against_scans_without_
     assert scan._process_line_based_plugins is not secrets_prefilter._prefiltered_lines
     assert code == 1
     assert findings(lines) == with_prefilter
-    assert {f for f in findings(lines) if f[2] not in OUR_PLUGIN_TYPES} == detect_secrets_scan(project, names)
+    assert findings(lines) == detect_secrets_scan(project, names, ours=True)
     note = "pre-filter off: detect-secrets 1.6.0 is not one it was verified against (1.5.x)"
     assert note in lines
     latest = json.loads(run_cli(project, "status", "--json").stdout)["latest"]["platform-secrets"]
@@ -294,7 +293,7 @@ def test_a_commit_id_pinned_as_rev_in_the_pre_commit_config_is_no_secret(
 ) -> None:
     sha = "0123456789abcdef0123456789abcdef01234567"
     write(project / ".pre-commit-config.yaml", f"repos:\n  - repo: https://github.com/x/y\n    rev: {sha}\n")
-    write(project / "elsewhere.yaml", f"sha: {sha}\n")
+    write(project / "elsewhere.yaml", f"value: {sha}\n")
     code, lines = secrets(capsys, "--all-lines", ".pre-commit-config.yaml", "elsewhere.yaml")
     assert code == 1
     assert {f[0] for f in findings(lines)} == {"elsewhere.yaml"}
@@ -304,7 +303,8 @@ def test_a_commit_id_pinned_as_rev_in_the_pre_commit_config_is_no_secret(
 def test_the_pre_filter_changes_no_finding_on_real_code(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """detect-secrets' own scan and ours agree on several installed packages' sources and the corpus."""
+    """detect-secrets' own scan (with our plugins and filters) and ours agree on several installed
+    packages' sources and the corpus."""
     import shutil
 
     import bandit
@@ -320,9 +320,14 @@ def test_the_pre_filter_changes_no_finding_on_real_code(
     lines = secrets(capsys, "--all-lines", "--no-cache", *names)[1]
     # detect-secrets keeps one occurrence of a value per file (its baseline ignores line numbers), and
     # the gate reports each line: compare (file, type, hash).
-    ours = {(path, kind, digest) for path, _, kind, digest in hashed(lines) if kind not in OUR_PLUGIN_TYPES}
+    ours = {(path, kind, digest) for path, _, kind, digest in hashed(lines)}
+    extra = [f"--plugin={PLUGINS_FILE}", *(f"--filter={path}" for path in EXTRA_FILTERS)]
     out = subprocess.run(
-        [str(BIN / "detect-secrets"), "scan", *names], cwd=project, capture_output=True, text=True, check=True
+        [str(BIN / "detect-secrets"), "scan", *extra, *names],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     theirs = {
         (path, item["type"], item["hashed_secret"][:8])

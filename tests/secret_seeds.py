@@ -48,7 +48,7 @@ SEEDS = [
     Seed("DiscordBotTokenDetector", "j.py", 'bot = "', f"N{run(23, seed=10)}.{run(6, seed=10)}.{run(27, seed=10)}", '"'),
     Seed("GitHubTokenDetector", "k.sh", "export GITHUB_TOKEN=", "ghp_" + run(36, seed=11)),
     Seed("GitLabTokenDetector", "l.sh", "export GITLAB_TOKEN=", "glpat-" + run(20, seed=12)),
-    Seed("HexHighEntropyString", "m.py", 'digest = "', run(40, HEX, seed=13), '"'),
+    Seed("HexHighEntropyString", "m.py", 'nonce = "', run(40, HEX, seed=13), '"'),
     Seed("IbmCloudIamDetector", "n.py", 'ibm_cloud_iam_api_key = "', run(44, ALNUM + "_-", seed=14), '"'),
     Seed("IbmCosHmacDetector", "o.py", 'ibm_cos_hmac_secret_access_key = "', run(48, HEX, seed=15), '"'),
     Seed("IPPublicDetector", "p.py", 'server = "', "34.120.5.77", '"'),
@@ -71,4 +71,14 @@ SEEDS = [
     Seed("TwilioKeyDetector", "ae.py", 'sid = "', "AC" + run(32, LOWER, seed=32), '"'),
     Seed("GitHubFineGrainedTokenDetector", "af.sh", "export GH_PAT=", f"github_pat_{run(22, seed=33)}_{run(59, seed=33)}"),
     Seed("GoogleApiKeyDetector", "ag.py", 'maps = "', "AIza" + run(35, seed=34), '"'),
+    Seed("NetrcPasswordDetector", ".netrc", "machine api.example.com login deploy password ", run(16, seed=50)),
+    Seed("ConnectionStringPasswordDetector", "ah.cs", 'var cs = "Server=sql01;User Id=app;Password=', run(16, seed=51), ';";'),
+    Seed("XmlConfigCredentialDetector", "Web.config", '<add key="DbPassword" value="', run(16, seed=52), '" />'),
+    Seed("ConfigCredentialDetector", "ai.toml", 'api_token = "', run(16, seed=53), '"  # prod'),
+    Seed("EnvCredentialDetector", ".env", "SMTP_PASS=", run(16, seed=54)),
+    Seed("PgpassPasswordDetector", ".pgpass", "db.example.com:5432:app:app:", run(16, seed=55)),
+    Seed("NpmrcAuthDetector", "npmrc", "//registry.example.com/:_authToken=", run(24, seed=56)),
+    Seed("PrivateKeyFileDetector", "server.key", "-----BEGIN ENCRYPTED " + "PRIVATE KEY-----", ""),
 ]  # fmt: skip
+
+PRIVATE_KEY_PLUGINS = {"PrivateKeyDetector", "PrivateKeyFileDetector"}  # seeds whose file holds a key body

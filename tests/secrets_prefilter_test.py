@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from detect_secrets.plugins.base import RegexBasedDetector
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hooks.adapters import secrets_prefilter
-from hooks.adapters.secrets_engine import _configured, load_engine
+from hooks.adapters.secrets_engine import _configured, load_engine, scan_files
 from hooks.frame.config import read_toml
+from tests import prefilter_plugins
+from tests.prefilter_plugins import LineReader, ShoutedTokenDetector
 from tests.secret_seeds import ALNUM, HEX, SEEDS, run
 
 FILENAMES = [
     "app.py", "settings.yaml", "main.go", "app.ini", "main.tf", ".env", "config.json", "App.java",
     "Program.cs", "notes.txt", "app.properties", "pyproject.toml", "deploy.sh", "Main.swift", "index.js",
+    ".netrc", ".pgpass", "npmrc", "Web.config", "settings.xml", ".env.local", "README.md", "index.html",
 ]  # fmt: skip
 
 # Pieces a mutation inserts: quotes, assignment signs, keyword and token fragments, look-alike noise.
@@ -27,6 +32,8 @@ PIECES = [
     '"', "'", "=", ":", " ", ":=", "=>", "==", "@", "://", "_", "-", ".", "/", "+", "[", "]", "$", "#",
     "PASSWORD", "Secret", "api_key", "pwd", "aws", "token", "AKIA", "ghp_", "xoxb-", "sk_live_", "eyJ",
     "BEGIN", "glpat-", "npm_", "SG.", "AIza", "github_pat_", "cloudant", "ibm", "-us1", "T3BlbkFJ",
+    "machine h ", " login ", " password ", "Pwd=", ";", "Server=", "<add key=", "<password>", "_auth=",
+    "ENCRYPTED", "PuTTY-User-Key-File-3", "\n", "\t", "SMTP_PASS", "export ", "{", "}",
 ]  # fmt: skip
 RUNS = st.text(alphabet=ALNUM + "+/=_-", min_size=1, max_size=48)
 
@@ -85,11 +92,24 @@ def plugins(
 
     root = tmp_path_factory.mktemp("prefilter")
     baseline = None if request.param == "default settings" else baseline_with_low_limits(root)
-    with _configured(load_engine(root, baseline)):
-        loaded = get_plugins()
-        pattern = secrets_prefilter.combined_pattern(loaded)
-        assert pattern is not None, "the gate's plugins must all be ones the pre-filter knows"
-        yield {type(plugin).__name__: plugin for plugin in loaded}, pattern
+    here = Path.cwd()
+    os.chdir(root)  # our plugins read a file's own line when it exists: none of these names does here
+    try:
+        with _configured(load_engine(root, baseline)):
+            loaded = get_plugins()
+            prefilter = secrets_prefilter.combined_pattern(loaded)
+            assert not prefilter.unfiltered, "the gate's plugins must all be ones the pre-filter knows"
+            assert prefilter.pattern is not None
+            yield {type(plugin).__name__: plugin for plugin in loaded}, prefilter.pattern
+    finally:
+        os.chdir(here)
+
+
+def scoped(plugins: dict[str, Any], filename: str) -> re.Pattern[str]:
+    """The pre-filter the scan of `filename` uses: only the plugins that apply to the file."""
+    pattern = secrets_prefilter.combined_pattern(list(plugins.values()), filename).pattern
+    assert pattern is not None
+    return pattern
 
 
 def reporting(plugins: dict[str, Any], filename: str, line: str) -> list[str]:
@@ -112,6 +132,7 @@ def test_each_seed_is_reported_by_its_plugin_and_passes_the_pre_filter(
     loaded, pattern = plugins
     assert loaded[seed.plugin].analyze_line(filename=seed.filename, line=seed.line, line_number=1)
     assert pattern.search(seed.line)
+    assert scoped(loaded, seed.filename).search(seed.line)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -123,6 +144,7 @@ def test_no_line_a_plugin_reports_is_held_back_by_the_pre_filter(
     loaded, pattern = plugins
     if reporting(loaded, filename, line):
         assert pattern.search(line), (filename, reporting(loaded, filename, line))
+        assert scoped(loaded, filename).search(line), (filename, reporting(loaded, filename, line))
 
 
 @pytest.mark.parametrize(
@@ -142,19 +164,57 @@ def test_ordinary_code_does_not_reach_the_plugins(
     assert bool(plugins[1].search(line)) is passes
 
 
-def test_a_plugin_the_pre_filter_does_not_know_switches_it_off() -> None:
-    from detect_secrets.plugins.base import BasePlugin
+def test_a_plugin_the_pre_filter_does_not_know_sees_every_line() -> None:
+    prefilter = secrets_prefilter.combined_pattern([LineReader(), ShoutedTokenDetector()])
+    assert [type(p) for p in prefilter.unfiltered] == [LineReader]
+    assert prefilter.pattern is not None and prefilter.pattern.search("x = 'ACME_TOK_0123456789AB'")
 
-    class LineReader(BasePlugin):
-        secret_type = "Anything"  # pragma: allowlist secret (a name)
 
-        def analyze_string(self, string: str) -> Iterator[str]:
-            yield from ()
+@pytest.mark.parametrize(
+    ("source", "merges"),
+    [
+        (r"(?i)acme_[a-z]{4}", True),
+        (r"(?i)(?s)acme.x", True),
+        (r"(?ix) acme _ [a-z]{4}  # a comment", False),  # its comment would swallow the group's end
+        (r"(?a)acme\w+", False),
+        (r"(acme)-\1", False),
+        (r"(?P<name>acme)", False),
+    ],
+)
+def test_inline_flags_merge_or_leave_the_plugin_unfiltered_and_never_raise(source: str, merges: bool) -> None:
+    detector = type("Detector", (RegexBasedDetector,), {"secret_type": "X", "denylist": [re.compile(source)]})
+    prefilter = secrets_prefilter.combined_pattern([detector(), ShoutedTokenDetector()])
+    assert (not prefilter.unfiltered) is merges
+    assert prefilter.pattern is not None
 
-        def analyze_line(self, filename: str, line: str, line_number: int = 0, **kwargs: Any) -> set[Any]:
-            return set()
 
-    assert secrets_prefilter.combined_pattern([LineReader()]) is None
+def test_plugins_the_pre_filter_cannot_merge_find_what_detect_secrets_finds(tmp_path: Path) -> None:
+    """The gate's scan with extra plugins (one with inline flags, one unmergeable, one unknown) finds
+    exactly what detect-secrets' own loop finds with the same plugins, on lines only they report."""
+    from detect_secrets.__version__ import VERSION
+
+    plugin_file = Path(prefilter_plugins.__file__)
+    lines = [
+        "x = 'ACME_TOK_0123456789AB'",
+        "y = rep-rep-abcdef012345",
+        "z = marked:Tq8Wk2",
+        "nothing to see",
+        'password = "Xk29vLq7Tm3B"',
+    ]
+    (tmp_path / "a.txt").write_text("\n".join(lines * 3) + "\n")
+    names = [str(tmp_path / "a.txt")]
+    engine = load_engine(tmp_path, None)
+    extra = [
+        {"name": name, "path": f"file://{plugin_file}"}
+        for name in ("LineReader", "ShoutedTokenDetector", "RepeatedTokenDetector")
+    ]
+    engine = engine._replace(
+        settings={**engine.settings, "plugins_used": [*engine.settings["plugins_used"], *extra]}
+    )
+    ours = scan_files(tmp_path, names, engine, None)
+    theirs = scan_files(tmp_path, names, engine._replace(version="0.0"), None)  # detect-secrets' own loop
+    assert VERSION != "0.0" and ours == theirs
+    assert {s.type for s in ours} >= {"Anything Marked", "Shouted Token", "Repeated Token", "Secret Keyword"}
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -133,3 +134,20 @@ def git_through_hooks(repo: Path, *args: str) -> subprocess.CompletedProcess[str
     return subprocess.run(
         ["git", *args], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900
     )
+
+
+def detect_secrets_scan(root: Path, names: list[str], *, ours: bool = False) -> set[tuple[str, int, str]]:
+    """(path, line, type) of what detect-secrets' own `scan` finds: with its defaults, or with our plugins
+    and filters loaded through its extension points (`--plugin`, `--filter`) when `ours`."""
+    from hooks.adapters.secrets_engine import EXTRA_FILTERS, PLUGINS_FILE
+
+    extra = [f"--plugin={PLUGINS_FILE}", *(f"--filter={path}" for path in EXTRA_FILTERS)] if ours else []
+    out = subprocess.run(
+        [str(BIN / "detect-secrets"), "scan", *extra, *names],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    results = json.loads(out)["results"]
+    return {(path, item["line_number"], item["type"]) for path, items in results.items() for item in items}

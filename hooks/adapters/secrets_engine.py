@@ -18,8 +18,34 @@ from hooks.frame.files import replace_atomically
 from hooks.frame.paths import display_path
 
 PLUGINS_FILE = Path(__file__).with_name("secret_plugins.py")
-EXTRA_PLUGINS = ("GitHubFineGrainedTokenDetector", "GoogleApiKeyDetector")
-EXTRA_FILTER = "hooks.adapters.secret_plugins.is_pinned_revision"
+EXTRA_PLUGINS = (
+    "ConfigCredentialDetector",
+    "ConnectionStringPasswordDetector",
+    "EnvCredentialDetector",
+    "GitHubFineGrainedTokenDetector",
+    "GoogleApiKeyDetector",
+    "NetrcPasswordDetector",
+    "NpmrcAuthDetector",
+    "PgpassPasswordDetector",
+    "PrivateKeyFileDetector",
+    "XmlConfigCredentialDetector",
+)
+EXTRA_FILTERS = tuple(
+    f"hooks.adapters.secret_filters.{name}"
+    for name in (
+        "is_digest",
+        "is_integrity_or_data_uri",
+        "is_pinned_revision",
+        "is_placeholder",
+        "is_policy_text",
+    )
+)
+# What decides the findings besides detect-secrets: a change to any of these renews the cache.
+OUR_CODE = (
+    PLUGINS_FILE,
+    PLUGINS_FILE.with_name("secret_filters.py"),
+    PLUGINS_FILE.with_name("secrets_prefilter.py"),
+)
 FILES_PER_WORKER_MIN = 16
 
 
@@ -47,8 +73,8 @@ class Engine(NamedTuple):
 
     @property
     def cache_key(self) -> str:
-        # Our own plugins and filter decide findings too: upgrading them in place renews the cache.
-        ours = hashlib.sha256(PLUGINS_FILE.read_bytes()).hexdigest()
+        # Our own plugins and filters decide findings too: upgrading them in place renews the cache.
+        ours = hashlib.sha256(b"".join(path.read_bytes() for path in OUR_CODE)).hexdigest()
         text = json.dumps({"settings": self.settings, "version": self.version, "ours": ours}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -68,21 +94,39 @@ def load_engine(root: Path, baseline_path: Path | None) -> Engine:
     if baseline_path is not None:
         rel = display_path(root, baseline_path)
         try:
-            data = json.loads(baseline_path.read_text(encoding="utf-8"))
+            data = _without_ours(json.loads(baseline_path.read_text(encoding="utf-8")))
             with transient_settings(data):
                 collection = ds_baseline.load(data, str(baseline_path))
                 settings = get_settings().json()
             accepted = frozenset((s.filename, s.secret_hash, s.type) for _, s in collection)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise GateError(f"{rel} is not a detect-secrets baseline ({type(exc).__name__})") from None
     else:
         with default_settings():
             settings = get_settings().json()
-    plugins = [p for p in settings.get("plugins_used", []) if p.get("name") not in EXTRA_PLUGINS]
-    plugins += [{"name": name, "path": f"file://{PLUGINS_FILE}"} for name in EXTRA_PLUGINS]
-    filters = [f for f in settings.get("filters_used", []) if f.get("path") != EXTRA_FILTER]
-    filters.append({"path": EXTRA_FILTER})
+    settings = _without_ours(settings)
+    plugins = settings["plugins_used"] + [
+        {"name": name, "path": f"file://{PLUGINS_FILE}"} for name in EXTRA_PLUGINS
+    ]
+    filters = settings["filters_used"] + [{"path": path} for path in EXTRA_FILTERS]
     return Engine({**settings, "plugins_used": plugins, "filters_used": filters}, accepted, VERSION)
+
+
+def _without_ours(settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings without our plugins and filters: a baseline made with them (by `detect-secrets scan
+    --plugin`, on another machine's path) gets this installation's, as one made without them does."""
+    if not isinstance(settings, dict):
+        raise TypeError("not an object")
+    return {
+        **settings,
+        "plugins_used": [p for p in settings.get("plugins_used", []) if p.get("name") not in EXTRA_PLUGINS],
+        "filters_used": [
+            f for f in settings.get("filters_used", []) if not str(f.get("path", "")).startswith(_OUR_FILTERS)
+        ],
+    }
+
+
+_OUR_FILTERS = ("hooks.adapters.secret_filters.", "hooks.adapters.secret_plugins.")
 
 
 @contextmanager
@@ -128,12 +172,11 @@ def scan_files(root: Path, files: Sequence[str], engine: Engine, cache_dir: Path
             cache.put(key, [(s.line, s.type, s.hash) for s in secrets])
     if cache:
         cache.save()
-    return [
-        secret
-        for name in files
-        for secret in found[name]
-        if (secret.path, secret.hash, secret.type) not in engine.baseline
-    ]
+    # A value the baseline accepts in a file is accepted whatever type reports it now: with our plugins
+    # detect-secrets may name a listed line otherwise (it reads a file a second way only if the first
+    # finds nothing), and a baseline made before them lists their values under detect-secrets' types.
+    accepted = {(path, digest) for path, digest, _ in engine.baseline}
+    return [secret for name in files for secret in found[name] if (secret.path, secret.hash) not in accepted]
 
 
 def _content_key(path: Path, name: str) -> str:

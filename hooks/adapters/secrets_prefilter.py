@@ -1,15 +1,20 @@
 """A combined pre-filter for detect-secrets: a line no plugin can match never reaches its plugin dispatch;
-the lines that pass go through detect-secrets' own loop: the findings are exactly its own (DEC-003)."""
+the lines that pass go through detect-secrets' own loop: the findings are exactly its own (DEC-003).
+A plugin whose pattern cannot join the union, or of a kind it does not know, sees every line."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Generator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 _SCOPED_FLAGS = {re.IGNORECASE: "i", re.VERBOSE: "x", re.MULTILINE: "m", re.DOTALL: "s"}
-_compiled: list[tuple[object, re.Pattern[str] | None]] = []  # (the plugin list it was built for, pattern)
+_LEADING_FLAGS = re.compile(r"^(?:\(\?[aiLmsux]+\))+")
+_compiled: dict[
+    tuple[int, ...], Prefilter
+] = {}  # by the plugins in scope, for the plugin list in `_built_for`
+_built_for: list[object] = []
 VERIFIED = "1.5"  # the detect-secrets series whose loop _prefiltered_lines copies; pyproject.toml pins it
 
 
@@ -36,52 +41,85 @@ def install(version: str) -> None:
 _original: Any = None
 
 
-def combined_pattern(plugins: Sequence[Any]) -> re.Pattern[str] | None:
-    """One regex that matches every line any of `plugins` could report; None if one is unknown."""
+class Prefilter(NamedTuple):
+    """The merged pattern of the plugins that have one, and the plugins that see every line."""
+
+    pattern: re.Pattern[str] | None  # None: no plugin could be merged
+    unfiltered: list[Any]  # plugins the pre-filter knows nothing about, or whose pattern does not merge
+
+
+def combined_pattern(plugins: Sequence[Any], filename: str = "") -> Prefilter:
+    """One regex that matches every line any of `plugins` could report in `filename` (a plugin that
+    declares `applies_to` and says no to the file has nothing to add); the rest see every line."""
+    parts: list[str] = []
+    unfiltered = []
+    for plugin in plugins:
+        if filename and hasattr(plugin, "prefilter_patterns") and not plugin.applies_to(filename):
+            continue
+        own = _parts(plugin)
+        if own is None:
+            unfiltered.append(plugin)
+        else:
+            parts += own
+    # Each entropy part refers back to its own quote: a named group, numbered as the parts are joined.
+    numbered = [part.replace("q%d", f"q{index}") for index, part in enumerate(parts)]
+    pattern = re.compile("|".join(f"(?:{part})" for part in numbered)) if numbered else None
+    return Prefilter(pattern, unfiltered)
+
+
+def _parts(plugin: Any) -> list[str] | None:
+    """Alternatives one of which a line must match for `plugin` to report on it; None if not known."""
     from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
     from detect_secrets.plugins.high_entropy_strings import HighEntropyStringsPlugin
     from detect_secrets.plugins.jwt import JwtTokenDetector
     from detect_secrets.plugins.keyword import DENYLIST, KeywordDetector
 
-    parts: list[str] = []
-    for plugin in plugins:
-        kind = type(plugin)
-        if isinstance(plugin, KeywordDetector) and kind.analyze_line is KeywordDetector.analyze_line:
-            parts.append("(?i:" + "|".join(DENYLIST) + ")")
-        elif (
-            isinstance(plugin, HighEntropyStringsPlugin)
-            and kind.analyze_line is HighEntropyStringsPlugin.analyze_line
-        ):
-            # Shannon entropy is at most log2(length): passing the limit takes more than 2**limit characters.
-            shortest = math.floor(2**plugin.entropy_limit) + 1
-            parts.append(
-                r"(?P<q%d>['\"])[" + re.escape(plugin.charset) + "]{" + str(shortest) + r",}(?P=q%d)"
-            )
-        elif (
-            isinstance(plugin, RegexBasedDetector)
-            and kind.analyze_line is BasePlugin.analyze_line
-            # JWT only drops matches of its own pattern that are not well-formed tokens
-            and (kind.analyze_string is RegexBasedDetector.analyze_string or kind is JwtTokenDetector)
-            and all(_combinable(pattern) for pattern in kind.denylist)
-        ):
-            parts += [_scoped(pattern) for pattern in kind.denylist]
-        else:
-            return None
-    # Each entropy part refers back to its own quote: a named group, numbered as the parts are joined.
-    numbered = [part.replace("q%d", f"q{index}") for index, part in enumerate(parts)]
-    return re.compile("|".join(f"(?:{part})" for part in numbered))
+    kind = type(plugin)
+    if hasattr(
+        plugin, "prefilter_patterns"
+    ):  # ours: it checks them itself before it reports (secret_plugins)
+        return _merged(plugin.prefilter_patterns)
+    if isinstance(plugin, KeywordDetector) and kind.analyze_line is KeywordDetector.analyze_line:
+        return ["(?i:" + "|".join(DENYLIST) + ")"]
+    if (
+        isinstance(plugin, HighEntropyStringsPlugin)
+        and kind.analyze_line is HighEntropyStringsPlugin.analyze_line
+    ):
+        # Shannon entropy is at most log2(length): passing the limit takes more than 2**limit characters.
+        shortest = math.floor(2**plugin.entropy_limit) + 1
+        return [r"(?P<q%d>['\"])[" + re.escape(plugin.charset) + "]{" + str(shortest) + r",}(?P=q%d)"]
+    if (
+        isinstance(plugin, RegexBasedDetector)
+        and kind.analyze_line is BasePlugin.analyze_line
+        # JWT only drops matches of its own pattern that are not well-formed tokens
+        and (kind.analyze_string is RegexBasedDetector.analyze_string or kind is JwtTokenDetector)
+    ):
+        return _merged(kind.denylist)
+    return None
 
 
-def _combinable(pattern: re.Pattern[str]) -> bool:
-    """Flags a scoped group can carry, and no group referred to by name or number (the union renumbers)."""
+def _merged(patterns: Sequence[re.Pattern[str]]) -> list[str] | None:
+    parts = [_scoped(pattern) for pattern in patterns]
+    return None if None in parts else [part for part in parts if part is not None]
+
+
+def _scoped(pattern: re.Pattern[str]) -> str | None:
+    """The pattern as a group that carries its own flags, or None if it cannot join a union: flags a
+    group cannot carry, a group referred to by name or number (the union renumbers), bytes."""
+    if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
+        return None
     allowed = re.UNICODE | sum(_SCOPED_FLAGS)
-    references = re.search(r"\\[1-9]|\(\?P=", pattern.pattern)
-    return not (pattern.flags & ~allowed) and not pattern.groupindex and not references
-
-
-def _scoped(pattern: re.Pattern[str]) -> str:
+    if pattern.flags & ~allowed or pattern.groupindex or re.search(r"\\[1-9]|\(\?P=", pattern.pattern):
+        return None
+    # Inline flags such as a leading `(?i)` are already in pattern.flags; inside a union they would raise.
+    source = _LEADING_FLAGS.sub("", pattern.pattern)
     letters = "".join(letter for flag, letter in _SCOPED_FLAGS.items() if pattern.flags & flag)
-    return f"(?{letters}:{pattern.pattern})" if letters else pattern.pattern
+    part = f"(?{letters}:{source})" if letters else source
+    try:
+        re.compile(part)
+    except re.error:
+        return None
+    return part
 
 
 def _prefiltered_lines(lines: list[tuple[int, str]], filename: str) -> Generator[Any, None, None]:
@@ -91,25 +129,28 @@ def _prefiltered_lines(lines: list[tuple[int, str]], filename: str) -> Generator
     from detect_secrets.util.code_snippet import get_code_snippet
 
     plugins = get_plugins()
-    # Keyed by the list object itself, kept alive here: an id() alone can be reused by a new list.
-    if not _compiled or _compiled[0][0] is not plugins:
-        _compiled[:] = [(plugins, combined_pattern(plugins))]
-    prefilter = _compiled[0][1]
-    if prefilter is None:
-        yield from _original(lines, filename)
-        return
+    # Built for the list object itself, kept alive here: an id() alone can be reused by a new list.
+    if not _built_for or _built_for[0] is not plugins:
+        _built_for[:] = [plugins]
+        _compiled.clear()
+    scope = tuple(i for i, p in enumerate(plugins) if not hasattr(p, "applies_to") or p.applies_to(filename))
+    if scope not in _compiled:
+        _compiled[scope] = combined_pattern(plugins, filename)
+    prefilter, unfiltered = _compiled[scope]
     line_content = [line[1] for line in lines]
     for line_number, raw in lines:
-        if not prefilter.search(raw.rstrip()):
-            continue
-        # From here on, detect-secrets 1.5's `_process_line_based_plugins`, step for step.
         line = raw.rstrip()
+        chosen = plugins if prefilter is not None and prefilter.search(line) else unfiltered
+        if not chosen:
+            continue
+        # From here on, detect-secrets 1.5's `_process_line_based_plugins`, step for step; a line the
+        # pre-filter holds back goes only to the plugins it cannot speak for.
         code_snippet = get_code_snippet(lines=line_content, line_number=line_number)
         if _is_filtered_out(
             required_filter_parameters=["line"], filename=filename, line=line, context=code_snippet
         ):
             continue
-        for plugin in plugins:
+        for plugin in chosen:
             for secret in _scan_line(
                 plugin=plugin, filename=filename, line=line, line_number=line_number, context=code_snippet
             ):
