@@ -1,10 +1,5 @@
-"""platform-docs: the public definitions a change adds come documented; docstring coverage is recorded.
-
-It reads the content being committed (the staged blob, or the pushed tip), not the working tree, and
-blames a change only for the definitions whose `def`/`class` line or signature it adds: editing the body
-of an old undocumented function is not its fault. Unlike interrogate, its excludes hold for the paths
-pre-commit passes (econchick/interrogate#155) and it writes no badge file during the hook.
-"""
+"""platform-docs: the public definitions a change adds come documented, judged on the content committed;
+editing the body of an old undocumented function is not the change's fault. Docstring coverage is recorded."""
 
 from __future__ import annotations
 

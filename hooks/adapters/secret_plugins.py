@@ -1,11 +1,5 @@
-"""detect-secrets plugins for the credential formats its own plugins miss (loaded by file path).
-
-A plugin here that knows its file types says so in `applies_to`, and names in `prefilter_patterns` what
-a line must match for it to report anything (it checks that itself first): the gate's pre-filter merges
-those patterns per file. detect-secrets hands INI-like files over re-quoted (`key = "value"`), so the
-value is read from the file's own line. A finding carries the value for detect-secrets to hash, nothing
-else; secret_filters.py drops placeholders, digests and policy text.
-"""
+"""detect-secrets plugins for the credential files its own plugins miss (netrc, connection strings, XML
+and config files, .env, .pgpass, .npmrc, private keys), each scoped to its file types; values read raw."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
-"""Whether a difference between two sets of measurements is larger than their noise: the one-sided
-Mann-Whitney U test (exact or normal), Holm's correction over many tests, and a robust coefficient of
-variation. Pure Python: the gate must not pull scipy into every hook environment (the tests hold these
-figures equal to `scipy.stats.mannwhitneyu`'s)."""
+"""Whether two sets of measurements differ beyond their noise: one-sided Mann-Whitney U (exact or normal),
+Holm's correction, a robust coefficient of variation; pure Python, held equal to scipy's by the tests."""
 
 from __future__ import annotations
 
