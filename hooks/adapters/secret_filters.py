@@ -32,12 +32,14 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/\-_]+={0,2}")
 _KEY_BEFORE_VALUE = re.compile(r"([A-Za-z_][\w.\-]*)[\"'\]]*\s*(?:=>|:=|[=:(,])?\s*[\"'(\[{]*\s*$")
 
 
-def is_digest(filename: str, secret: str, plugin: Any, line: str) -> bool:
+# The filters of a finding name `context` (its CodeSnippet), not `line`: detect-secrets calls a filter that
+# names `line` on every line it scans, before any plugin has found anything.
+def is_digest(filename: str, secret: str, plugin: Any, context: Any) -> bool:
     """An entropy finding that is a hash: hex or base64 of a digest length, where the key or the file
     names a build, hash, digest, checksum or etag and no word before it names a secret."""
     if getattr(plugin, "secret_type", "") not in ENTROPY_TYPES or not _digest_shaped(secret.rstrip("\\")):
         return False
-    before = _before(line, secret)
+    before = _before(context.target_line, secret)
     match = _KEY_BEFORE_VALUE.search(before)
     key = set(key_words(match.group(1))) if match else set()
     says_digest = bool(key & DIGEST_WORDS) or bool(set(key_words(basename(filename))) & DIGEST_WORDS)
@@ -54,10 +56,11 @@ _SRI = re.compile(r"sha(?:256-[A-Za-z0-9+/]{43}=|384-[A-Za-z0-9+/]{64}|512-[A-Za
 _DATA_URI = re.compile(r"data:[\w.+\-]*/[\w.+\-]*(?:;[\w.+\-]+=[\w.+\-]+)*;base64,")
 
 
-def is_integrity_or_data_uri(secret: str, line: str) -> bool:
+def is_integrity_or_data_uri(secret: str, context: Any) -> bool:
     """A Subresource-Integrity value (`sha384-…`), or the payload of a `data:…;base64,` URI on its line."""
     # detect-secrets' eager pass reads any file as INI and escapes its quotes: a value may end in `\`.
-    return bool(_SRI.fullmatch(secret.rstrip("\\"))) or bool(_DATA_URI.search(_before(line, secret)))
+    before = _before(context.target_line, secret)
+    return bool(_SRI.fullmatch(secret.rstrip("\\"))) or bool(_DATA_URI.search(before))
 
 
 POLICY_WORDS = frozenset(
@@ -73,12 +76,12 @@ FUNCTION_WORDS = frozenset(
 _PATTERN_SIGNS = re.compile(r"^\^|(?<!\\)\$$|\(\?[=!:]|\\[dwsDWS]|\[[a-zA-Z0-9]-[a-zA-Z0-9]|\.\*|\{\d+,\d*\}")
 
 
-def is_policy_text(secret: str, plugin: Any, line: str) -> bool:
+def is_policy_text(secret: str, plugin: Any, context: Any) -> bool:
     """A keyword finding whose key is policy-named (`…_min_length`, `…_hint`, `…_regex`, `…_message`) or
     whose value is prose or a pattern: the rules about passwords, not a password."""
     if getattr(plugin, "secret_type", "") not in KEYWORD_TYPES:
         return False
-    match = _KEY_BEFORE_VALUE.search(_before(line, secret))
+    match = _KEY_BEFORE_VALUE.search(_before(context.target_line, secret))
     words = key_words(match.group(1)) if match else []
     return (
         bool(words and words[-1] in POLICY_WORDS) or _is_prose(secret) or bool(_PATTERN_SIGNS.search(secret))
