@@ -87,7 +87,11 @@ def cmd_merge_log(args: argparse.Namespace) -> int:
     root = git.repo_root()
     ours = Path(args.ours)
     try:
-        texts = [Path(path).read_bytes().decode("utf-8") for path in (args.base, args.ours, args.theirs)]
+        contents = [Path(path).read_bytes() for path in (args.base, args.ours, args.theirs)]
+    except OSError as exc:
+        raise GateError(f"merge-log: {exc.filename}: {exc.strerror}") from None
+    try:
+        texts = [content.decode("utf-8") for content in contents]
         merged, clean = log_merge.merge_texts(root, *texts)
     except (GateError, UnicodeDecodeError) as exc:  # then as git would: the text merged, conflicts marked
         warn(f"{args.path or ours}: merged as plain text ({exc})")

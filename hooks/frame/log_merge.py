@@ -4,6 +4,7 @@ results blocks by meaning, every commit's history row from both sides (DEC-014).
 from __future__ import annotations
 
 import shlex
+import shutil
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -14,6 +15,7 @@ from hooks.frame.errors import GateError
 from hooks.frame.quality_block import BEGIN, END, HistoryRow, QualityStatus
 
 DRIVER = "platform-gates"
+DRIVER_ARGUMENTS = "merge-log %O %A %B %P"  # git fills in base, ours, theirs and the path
 ATTRIBUTES = "/.platform-mode/execution/*.md merge=platform-gates"
 
 
@@ -96,18 +98,26 @@ def _merge_file(root: Path, base: str, ours: str, theirs: str) -> tuple[str, boo
         return git.merge_file(root, *paths)
 
 
+def _driver_program() -> str:
+    """Our console script beside this interpreter: `python -m hooks.cli`, run by git in the repository,
+    would import the repository's own `hooks/` package, if it has one, instead of ours."""
+    script = shutil.which("platform-gates", path=str(Path(sys.executable).parent))
+    return shlex.quote(script) if script else f"{shlex.quote(sys.executable)} -m hooks.cli"
+
+
 def register(root: Path) -> bool:
     """Register the merge driver for execution logs in this clone (its `.git/config` and
     `.git/info/attributes`); True when something was written. A driver the user set is left alone
     unless it names an interpreter that is gone (a rebuilt pre-commit environment)."""
-    command = f"{shlex.quote(sys.executable)} -m hooks.cli merge-log %O %A %B %P"
+    command = f"{_driver_program()} {DRIVER_ARGUMENTS}"
     key = f"merge.{DRIVER}.driver"
     try:
         current = git.run_git("config", "--get", key, cwd=root).strip()
     except GateError:
         current = ""
     wrote = False
-    if current != command and (not current or not Path(shlex.split(current)[0]).exists()):
+    gone = bool(current) and not Path(shlex.split(current)[0]).exists()
+    if current != command and (not current or current.endswith(DRIVER_ARGUMENTS) or gone):
         git.run_git("config", key, command, cwd=root)
         git.run_git(
             "config", f"merge.{DRIVER}.name", "platform-gates: execution logs and their results", cwd=root
