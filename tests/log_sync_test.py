@@ -169,6 +169,13 @@ def history(text: str) -> list[str]:
     return [row["Commit"] for row in table(block_lines(text) or [], "Commit")]
 
 
+def history_row(text: str, commit: str) -> dict[str, str]:
+    """The history row of `commit`, {header: cell}; its Commit cell may add `(from <old id>)`."""
+    rows = [row for row in table(block_lines(text) or [], "Commit") if row["Commit"].split()[0] == commit]
+    assert rows, f"no history row for {commit}:\n{text}"
+    return rows[0]
+
+
 def names_commit(text: str, commit: str, gates: tuple[str, ...] = GATES) -> bool:
     """The block is current for `commit`: the status rows of the `gates` that judged it and the newest
     history row name it (a gate that had nothing to judge keeps its row of an earlier commit)."""
@@ -466,6 +473,21 @@ def test_an_amend_with_a_user_edit_in_the_log_keeps_it_and_names_the_amended_com
     assert git(repo, "diff", "--cached", "--name-only") == ""
     assert first not in [cell.split()[0] for cell in history(log.read_text(encoding="utf-8"))]
     assert latency < WRITE_WITHIN_S
+
+
+def test_a_commit_reworded_by_an_amend_keeps_its_results_under_its_new_id(repo: Path) -> None:
+    """A message-only amend (a reword) runs the file gates on nothing: the results of the commit it replaced
+    judged the same tree, and are carried to it, as a rebase's are."""
+    log = start_project(repo)
+    stage_work(repo, log, 1)
+    first, _, _ = commit_and_wait_for_the_log(repo, log, "-m", "v1")
+    lint_before = history_row(log.read_text(encoding="utf-8"), first)["platform-lint"]
+
+    reworded, _, _ = commit_and_wait_for_the_log(repo, log, "--amend", "-m", "v1, reworded")
+
+    row = history_row(log.read_text(encoding="utf-8"), reworded)
+    assert row["Commit"] == f"{reworded} (from {first})"
+    assert row["platform-lint"] == lint_before != "-"
 
 
 def refusal_commands(output: str) -> list[str]:

@@ -117,19 +117,22 @@ def rewritten_commits(
     root: Path, state: quality_block.QualityStatus, commits: Sequence[git.Commit]
 ) -> dict[str, str | None]:
     """Commits the block names that a rebase, an amend or a reset replaced: old short id → the new one
-    (the commit now on HEAD's line with the same author time and subject), or None when there is none.
-    Commits this clone does not have (a shallow checkout, another clone's) are not judged."""
+    (the commit now on HEAD's line with the same author time and subject, or, reworded, the same author
+    time and tree), or None when there is none. Commits this clone lacks (shallow, another's) are kept."""
     recent = {commit.id[:7] for commit in commits}
     named = {row.commit.rstrip("+") for row in state.history[:_CHECKED_ROWS]}
     named |= {cells[5].split()[0].rstrip("+") for cells in state.status.values() if len(cells) > 5}
     unknown = sorted(name for name in named - recent if len(name) >= 4 and name != "-")
     if not unknown:
         return {}
-    successor = {(c.author_time, c.subject): c.id[:7] for c in reversed(commits)}
+    by_subject = {(c.author_time, c.subject): c.id[:7] for c in reversed(commits)}
+    by_tree = {(c.author_time, c.tree): c.id[:7] for c in reversed(commits)}
     rewritten: dict[str, str | None] = {}
     for commit in git.commits_named(root, unknown):
         if not git.is_ancestor(root, commit.id):
-            rewritten[commit.id[:7]] = successor.get((commit.author_time, commit.subject))
+            rewritten[commit.id[:7]] = by_subject.get((commit.author_time, commit.subject)) or by_tree.get(
+                (commit.author_time, commit.tree)
+            )
     return rewritten
 
 
