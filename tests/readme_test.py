@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import tomllib
 import yaml
 
-from tests.util import PROJECT
+from tests.util import PROJECT, run_cli
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
 
@@ -32,3 +33,10 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one() -> None
     commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
     assert commands == ["make demo", "make test"]
     assert "make test" in (PROJECT / ".ci/run").read_text()
+
+
+def test_the_readme_s_config_lists_the_hooks_as_init_prints_them(repo: Path) -> None:
+    printed = run_cli(repo, "init").stdout
+    hook_lines = [line for line in printed.splitlines() if line.lstrip().startswith("- id: ")]
+    assert hook_lines and all(line in README.splitlines() for line in hook_lines)
+    assert any("platform-perf" in line and "leave it out without benchmarks" in line for line in hook_lines)

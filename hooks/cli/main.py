@@ -22,7 +22,7 @@ from hooks.frame.config import Config, load_config
 from hooks.frame.documents import PLATFORM_DIR, find_active_log, plan_of
 from hooks.frame.errors import GateError
 from hooks.frame.files import read_text
-from hooks.frame.gates import GATES, INSTALL_HOOK_TYPES, SYNC_HOOK
+from hooks.frame.gates import GATES, INSTALL_HOOK_TYPES, SYNC_HOOK, Gate
 from hooks.frame.history import read_history
 from hooks.frame.output import plural, warn
 from hooks.frame.paths import display_path, inside_repo
@@ -70,14 +70,21 @@ def _metric(value: str) -> tuple[str, float | str]:
         return key.strip(), raw.strip()
 
 
+def _snippet_note(gate: Gate) -> str:
+    if "pre-commit" in gate.stages:
+        return ""
+    stages = " and ".join(gate.stages)
+    return f"  # {stages}; needs {gate.needs}" if gate.needs else f"  # {stages}"
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     root = git.repo_root()
     for created in scaffold.init(root):
         print(f"created {created}")
     if log_merge.register(root):
         print("registered the merge driver for execution logs (.git/config, .git/info/attributes)")
-    hook_ids = [gate.hook_id for gate in GATES] + [SYNC_HOOK]
-    hooks = "".join(f"      - id: {hook_id}\n" for hook_id in hook_ids)
+    hooks = "".join(f"      - id: {gate.hook_id}{_snippet_note(gate)}\n" for gate in GATES)
+    hooks += f"      - id: {SYNC_HOOK}  # not a gate: writes the results into the log after each commit\n"
     print(PRE_COMMIT_SNIPPET.format(hook_types=", ".join(INSTALL_HOOK_TYPES), hooks=hooks, sync=SYNC_HOOK))
     return 0
 

@@ -15,6 +15,7 @@ class Gate(NamedTuple):
     figure: str  # its key figure in the history and chart: "findings", a metric name, or ""
     action: str  # on a failure, the one thing to do when the record names nothing better
     stages: tuple[str, ...] = ()  # the manifest's `stages`
+    needs: str = ""  # what it judges that a project makes itself, as the config snippet says
 
 
 # A hook without `stages` runs at every stage installed, post-commit included: each gate names its own.
@@ -38,7 +39,7 @@ GATES = (
     Gate(
         "platform-coverage", "coverage_check", "coverage", None, "total",
         "add tests for the changed lines, then `coverage run -m pytest && coverage xml`",
-        ("pre-push", "manual"),
+        ("pre-push", "manual"), "coverage data: `coverage run -m pytest` before you push",
     ),
     Gate(
         "platform-log-freshness", "log_freshness", "log-freshness", None, "",
@@ -54,7 +55,7 @@ GATES = (
         "platform-perf", "perf", "perf", None, "regressions",
         "find the regression named by `pre-commit run platform-perf --hook-stage manual`, or accept it: "
         "`platform-gates baseline perf`, reviewed and merged on its own",
-        ("pre-push", "manual"),
+        ("pre-push", "manual"), "benchmark results: leave it out without benchmarks",
     ),
     Gate(
         "platform-docs", "docs", "docs", frozenset({"python"}), "documented_percent",
