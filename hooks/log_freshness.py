@@ -244,6 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         verdict.summary,
         files=len(verdict.implementation),
         threshold=_threshold(settings),
+        action=verdict.advice,
         fingerprint=fingerprint(changed),
     )
     return gate.finish(run, record)

@@ -22,7 +22,7 @@ from hooks.frame.changes import ChangeSet
 from hooks.frame.errors import GateError
 from hooks.frame.git import file_at, run_git, split_z
 from hooks.frame.output import plural
-from hooks.frame.paths import display_path
+from hooks.frame.paths import display_path, setting_path
 from hooks.frame.record import Record, Status, fingerprint
 
 GATE = "platform-perf"
@@ -82,6 +82,7 @@ class Verdict(NamedTuple):
     summary: str
     lines: list[str]  # what to print before the summary
     metrics: dict[str, float | str]
+    action: str = ""  # the record's "Action required" when it is not the gate table's
 
 
 def compare(
@@ -221,16 +222,18 @@ def stale_results(root: Path, base: str | None, paths: Sequence[Path]) -> str | 
 
 def _baseline_mode(run: gate.GateRun, settings: PerfSettings, base: str | None) -> Verdict:
     rel = settings.baseline or default_path("perf").as_posix()
-    paths = [Path(p) if Path(p).is_absolute() else run.root / p for p in settings.result_paths]
+    paths = [setting_path(run.root, p) for p in settings.result_paths]
     missing = [p for p, path in zip(settings.result_paths, paths, strict=True) if not path.is_file()]
     if missing:
         problem = f"no benchmark results ({', '.join(missing)})"
         to_run = f"run the benchmarks first (e.g. `pytest --benchmark-json={missing[0]}`)"
-        return Verdict(Status.FAIL, problem, [f"{problem}: {to_run}"], {})
+        return Verdict(Status.FAIL, problem, [f"{problem}: {to_run}"], {}, to_run)
     newer = stale_results(run.root, base, paths)
     if newer:
         problem = f"{settings.result_paths[0]} is older than {newer}"
-        return Verdict(Status.FAIL, problem, [f"{problem}: run the benchmarks again"], {})
+        return Verdict(
+            Status.FAIL, problem, [f"{problem}: run the benchmarks again"], {}, "run the benchmarks again"
+        )
     current = pooled(read_results(path, display_path(run.root, path)) for path in paths)
     text = file_at(run.root, base, rel) if base else None
     if base is None or text is None:
@@ -328,6 +331,7 @@ def _record(run: gate.GateRun, settings: PerfSettings, verdict: Verdict) -> Reco
         files=len(measured),
         metrics=verdict.metrics,
         threshold=threshold,
+        action=verdict.action,
         fingerprint=fingerprint(f"{key}={value}" for key, value in sorted(verdict.metrics.items())),
     )
 

@@ -297,6 +297,9 @@ def test_a_pull_request_branch_behind_main_is_judged_from_its_fork_point(
     code = freshness(ci, github_pr_env(tmp_path))
     assert code.returncode == 1, code.stdout
     assert stale_log(f"pull request into main: {short(ci, 'HEAD~1')}...HEAD") in code.stdout
+    status = json.loads(run([str(BIN / "platform-gates"), "status", "--json"], ci).stdout)
+    action = status["latest"]["platform-log-freshness"]["action"]  # the log's "Action required" cell
+    assert action.endswith(f"commit it within pull request into main: {short(ci, 'HEAD~1')}...HEAD"), action
 
 
 def test_without_github_base_ref_the_pull_request_s_base_comes_from_the_event(

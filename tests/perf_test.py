@@ -376,6 +376,8 @@ def test_no_results_fails_saying_what_to_run(project: Path, capsys: pytest.Captu
     assert lines[0] == (
         "no benchmark results (benchmarks.json): run the benchmarks first (e.g. `pytest --benchmark-json=benchmarks.json`)"
     )
+    latest = json.loads(run_cli(project, "status", "--json").stdout)["latest"]["platform-perf"]
+    assert latest["action"] == "run the benchmarks first (e.g. `pytest --benchmark-json=benchmarks.json`)"
 
 
 def test_without_a_committed_baseline_it_skips_naming_the_command(

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from hooks.frame.config import read_toml
 from hooks.frame.errors import GateError
+from hooks.frame.paths import setting_path
 
 CHUNK_FILES = 16  # files per task at most: small enough to balance the cores, large enough to amortise
 POOL_MIN_BYTES = 256 * 1024  # less source than this: one process beats starting workers (measured)
@@ -64,7 +65,7 @@ def load_config(root: Path, config_file: str | None = None, ini_file: str | None
     ini = _read_ini(root, ini_file)
     chosen = config_file or ini.get("configfile")
     if chosen:
-        path = Path(chosen) if Path(chosen).is_absolute() else root / chosen
+        path = setting_path(root, chosen)
         if not path.is_file():
             raise GateError(f"bandit config file {chosen} does not exist")
         config_path: str | None = str(path)
@@ -89,11 +90,7 @@ def load_config(root: Path, config_file: str | None = None, ini_file: str | None
 
 def _read_ini(root: Path, ini_file: str | None) -> dict[str, str]:
     """The [bandit] section of the INI (bandit's own reader), {} when there is none."""
-    path = (
-        (Path(ini_file) if Path(ini_file).is_absolute() else root / ini_file)
-        if ini_file
-        else root / ".bandit"
-    )
+    path = setting_path(root, ini_file) if ini_file else root / ".bandit"
     if not path.is_file():
         if ini_file:
             raise GateError(f"bandit INI file {ini_file} does not exist")

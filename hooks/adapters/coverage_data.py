@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hooks.adapters.coverage_totals import Totals
 from hooks.frame.errors import GateError
-from hooks.frame.paths import display_path
+from hooks.frame.paths import display_path, setting_path
 from hooks.frame.record import fingerprint
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class CoverageReport(NamedTuple):
 def find_data(root: Path, explicit: str | None) -> Path | None:
     """The data file named, else the newest of the usual ones in the repository root."""
     if explicit:
-        path = Path(explicit) if Path(explicit).is_absolute() else root / explicit
+        path = setting_path(root, explicit)
         return path if path.exists() else None
     present = [root / name for name in DATA_FILES if (root / name).is_file()]
     return max(present, key=lambda path: path.stat().st_mtime, default=None)

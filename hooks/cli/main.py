@@ -25,7 +25,7 @@ from hooks.frame.files import read_text
 from hooks.frame.gates import GATES, INSTALL_HOOK_TYPES, SYNC_HOOK, Gate
 from hooks.frame.history import read_history
 from hooks.frame.output import plural, warn
-from hooks.frame.paths import display_path, inside_repo
+from hooks.frame.paths import display_path, inside_repo, setting_path
 from hooks.frame.quality_block import find_block
 from hooks.frame.record import Record, Status, as_dict, fingerprint
 from hooks.frame.recording import sync
@@ -242,7 +242,7 @@ def _perf_baseline(root: Path, config: Config, output: Path, results: list[str] 
     paths = results or config.gate("perf", perf.PerfSettings).result_paths
     runs = []
     for rel in paths:
-        path = Path(rel) if Path(rel).is_absolute() else root / rel
+        path = setting_path(root, rel)
         if not path.is_file():
             raise GateError(
                 f"no benchmark results {rel}: run the benchmarks first (e.g. `pytest --benchmark-json={rel}`)"
