@@ -22,7 +22,7 @@ from hooks.frame.baseline import default_path, find_baseline
 from hooks.frame.changes import ChangeSet
 from hooks.frame.errors import GateError
 from hooks.frame.files import content_fingerprint
-from hooks.frame.output import counts_text, findings_text, legacy_note, print_finding
+from hooks.frame.output import counts_text, findings_text, github_annotation, legacy_note, print_finding
 from hooks.frame.paths import display_path
 from hooks.frame.record import Record, Status
 from hooks.frame.scope import SCOPES, Scope, checked_scope, find_scope, judge
@@ -395,6 +395,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for finding in verdict.blocking:
         if finding.code == UNFORMATTED:
             print(f"{finding.path}: would reformat")
+            if os.environ.get("GITHUB_ACTIONS") == "true":
+                first = min(finding.lines, default=None)
+                print(github_annotation(finding.path, first, None, "would reformat"))
         else:
             print_finding(finding.path, finding.line, finding.col, finding.code, finding.message)
     tally = LintTally(

@@ -238,7 +238,8 @@ def _header(doc: Parsed) -> Iterator[Finding]:
         if not doc.header.front_matter:  # front matter names the document by its file (DESIGN §3)
             yield Finding(doc.rel, 1, Level.WARN, "header has no **Document ID** field")
     elif document_id.value.strip().strip("`") != doc.document.path.name:
-        message = f"Document ID {document_id.value.strip()!r} does not match the file name"
+        named, file_name = document_id.value.strip(), doc.document.path.name
+        message = f"Document ID {named!r} does not match the file name {file_name!r}"
         yield Finding(doc.rel, document_id.line, Level.ERROR, message)
     status = fields.get("status")
     if status is None or not status_word(status.value):

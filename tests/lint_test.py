@@ -87,6 +87,17 @@ def test_max_complexity_turns_on_c901(project: Path, capsys: pytest.CaptureFixtu
     assert lint(capsys, "route.py", "--max-complexity", "5")[0] == 0
 
 
+def test_an_unformatted_file_is_annotated_under_github_actions(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project / "ugly.py", "x  =  1\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, lines = lint(capsys, "--scope", "files", "ugly.py")  # no event to find a range in: whole files
+    assert code == 1
+    assert "ugly.py: would reformat" in lines
+    assert any(line.startswith("::error file=ugly.py") and "would reformat" in line for line in lines), lines
+
+
 def test_format_check_can_be_turned_off(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(project / "ugly.py", "x  =  1\n")
     write(project / ".platform-gates.toml", "[lint]\nformat = false\n")

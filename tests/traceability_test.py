@@ -300,7 +300,7 @@ def test_a_real_world_log_marked_complete_fails_on_its_acceptance_criteria_and_c
         ),
         (
             ("execution001.execution.md\n", "execution002.execution.md\n"),
-            f"{LOG_PATH}:3: ERROR Document ID 'execution002.execution.md' does not match the file name",
+            f"{LOG_PATH}:3: ERROR Document ID 'execution002.execution.md' does not match the file name 'execution001.execution.md'",
         ),
         (
             ("../plans/plan001.plan.md)", "../../../../outside/plan001.plan.md)"),
