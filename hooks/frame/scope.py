@@ -4,7 +4,6 @@ others are counted as legacy (DEC-019). A file the staged change does not touch 
 from __future__ import annotations
 
 import collections
-import dataclasses
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Generic, NamedTuple, Protocol, TypeVar
@@ -66,11 +65,15 @@ def find_scope(root: Path, changes: ChangeSet | None, files: Sequence[str]) -> S
     return Scope(changed, whole_files=len(changed) < len(set(files)))
 
 
-@dataclasses.dataclass(frozen=True)
 class Verdict(Generic[FindingT]):
-    blocking: list[FindingT]  # on changed lines (or in files judged whole), not excused by the baseline
-    legacy: list[FindingT]  # on unchanged lines, not excused: counted, not blocking
-    excused: int  # by the baseline
+    """What `judge` decided (a plain class: `dataclasses` would cost every gate's start-up, DEC-005)."""
+
+    __slots__ = ("blocking", "excused", "legacy")
+
+    def __init__(self, blocking: list[FindingT], legacy: list[FindingT], excused: int) -> None:
+        self.blocking = blocking  # on changed lines (or in files judged whole), not excused by the baseline
+        self.legacy = legacy  # on unchanged lines, not excused: counted, not blocking
+        self.excused = excused  # by the baseline
 
 
 def judge(
