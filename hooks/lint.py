@@ -12,14 +12,14 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from hooks.frame import gate
 from hooks.frame.arguments import Parser
 from hooks.frame.baseline import default_path, find_baseline
-from hooks.frame.changes import ChangeSet
+from hooks.frame.changes import ChangeSet, changed_files
 from hooks.frame.errors import GateError
 from hooks.frame.files import content_fingerprint
 from hooks.frame.output import counts_text, findings_text, github_annotation, legacy_note, print_finding
@@ -145,14 +145,14 @@ def lint(
     settings: LintSettings,
     ruff: Ruff,
     meanwhile: Callable[[], object] = lambda: None,
-    format_diff: bool = False,
+    by_lines: Collection[str] = (),
 ) -> LintResult:
     """Every ruff finding and unformatted file among `files`, ruff's version, and what was checked.
 
-    With `format_diff`, an unformatted file's finding spans the lines formatting would touch, for a scope
-    of changed lines to judge. `meanwhile` runs while ruff works (the gate finds its log and its scope).
+    An unformatted file of `by_lines` (judged by its changed lines) has a finding that spans the lines
+    formatting would touch. `meanwhile` runs while ruff works (the gate finds its log and its scope).
     """
-    with _running(root, ruff_commands(ruff, files, settings, format_diff)) as processes:
+    with _running(root, ruff_commands(ruff, files, settings, by_lines)) as processes:
         checked = content_fingerprint(root, files)
         meanwhile()
         outputs = {name: _finish(name, process) for name, process in processes.items()}
@@ -165,10 +165,10 @@ def lint(
 
 
 def ruff_commands(
-    ruff: Ruff, files: Sequence[str], settings: LintSettings, format_diff: bool = False
+    ruff: Ruff, files: Sequence[str], settings: LintSettings, by_lines: Collection[str] = ()
 ) -> dict[str, list[str]]:
-    """The ruff runs that lint `files`, by name: check, format (unless off; `--diff` with `format_diff`,
-    to tell which lines formatting would touch), version (unless known)."""
+    """The ruff runs that lint `files`, by name: check, format (unless off: `--diff` for the files of
+    `by_lines`, to tell which lines formatting would touch, `--check` for the others), version if unknown."""
     configs = [arg for value in settings.config for arg in ("--config", value)]
     # JSON Lines, parsed a line at a time: a whole JSON array of a big tree's findings (with their fixes)
     # would be held in memory at once.
@@ -194,13 +194,15 @@ def ruff_commands(
         commands["version"] = [ruff.path, "--version"]
     if not settings.format:
         return commands
-    if format_diff:
-        commands["format-diff"] = [ruff.path, "format", "--diff", "--force-exclude", *configs, "--", *files]
-    else:
+    diffed = [name for name in files if name in by_lines]
+    checked = [name for name in files if name not in by_lines]
+    if diffed:
+        commands["format-diff"] = [ruff.path, "format", "--diff", "--force-exclude", *configs, "--", *diffed]
+    if checked:
         # `concise` names each unformatted file; its JSON would carry every file's formatted source.
         commands["format"] = [
             ruff.path, "format", "--check", "--force-exclude", *configs,
-            "--output-format", "concise", "--", *files,
+            "--output-format", "concise", "--", *checked,
         ]  # fmt: skip
     return commands
 
@@ -374,18 +376,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             run.root, args.baseline or settings.baseline, run.root / default_path("lint")
         )
         files = list(args.filenames)
-        changes = None
+        shown = {name: display_path(run.root, name) for name in files}
+        changes: ChangeSet | None = None
+        touched: set[str] = set()
         if files and settings.scope == "changed-lines":
             changes = ChangeSet.for_run(run.root, run.context, base=run.config.core().base)
+            touched = set(changed_files(run.root, changes))  # names only: the lines are read meanwhile
         scope: Scope | None = None
 
         def meanwhile() -> None:  # while ruff works: git's diff for the scope, the log, the recorder
             nonlocal scope
-            scope = find_scope(run.root, changes, [display_path(run.root, name) for name in files])
+            scope = find_scope(run.root, changes, list(shown.values()), touched)
             run.prepare_recording()
 
         if files:
-            result = lint(run.root, files, settings, find_ruff(), meanwhile, format_diff=changes is not None)
+            by_lines = {name for name in files if shown[name] in touched}
+            result = lint(run.root, files, settings, find_ruff(), meanwhile, by_lines)
         else:
             run.prepare_recording()
             result = LintResult([], "", "")

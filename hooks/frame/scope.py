@@ -50,15 +50,20 @@ def checked_scope(value: str) -> str:
     return value
 
 
-def find_scope(root: Path, changes: ChangeSet | None, files: Sequence[str]) -> Scope | None:
+def find_scope(
+    root: Path, changes: ChangeSet | None, files: Sequence[str], changed: Collection[str] | None = None
+) -> Scope | None:
     """The changed lines of `files` (repo-relative) in `changes`; None when every file is judged whole
-    (no change set, or a staged change that touches none of them)."""
+    (no change set, or a staged change that touches none of them). `changed`: its files, when known."""
     if changes is None:
         return None
     added = added_lines(root, changes, files)
     # A range judges every file by its lines (one it leaves alone has none); the staged change only the
     # files it touches: the others are passed by `--all-files`, and nothing of them is being committed.
-    touched = set(files) if not changes.is_staged else set(changed_files(root, changes))
+    if not changes.is_staged:
+        touched = set(files)
+    else:
+        touched = set(changed_files(root, changes) if changed is None else changed)
     changed = {path: frozenset(added.get(path, ())) for path in files if path in touched}
     if not changed:
         return None
