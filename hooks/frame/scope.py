@@ -57,17 +57,17 @@ def find_scope(
     (no change set, or a staged change that touches none of them). `changed`: its files, when known."""
     if changes is None:
         return None
-    added = added_lines(root, changes, files)
     # A range judges every file by its lines (one it leaves alone has none); the staged change only the
     # files it touches: the others are passed by `--all-files`, and nothing of them is being committed.
     if not changes.is_staged:
         touched = set(files)
     else:
-        touched = set(changed_files(root, changes) if changed is None else changed)
-    changed = {path: frozenset(added.get(path, ())) for path in files if path in touched}
-    if not changed:
+        touched = set(changed_files(root, changes) if changed is None else changed) & set(files)
+    if not touched:
         return None
-    return Scope(changed, whole_files=len(changed) < len(set(files)))
+    added = added_lines(root, changes, files)
+    by_lines = {path: frozenset(added.get(path, ())) for path in files if path in touched}
+    return Scope(by_lines, whole_files=len(by_lines) < len(set(files)))
 
 
 class Verdict(Generic[FindingT]):
