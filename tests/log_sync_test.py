@@ -765,3 +765,69 @@ def test_two_branches_that_both_recorded_results_combine_without_a_conflict(repo
     assert not re.search(r"^(<<<<<<<|=======|>>>>>>>)", text, re.MULTILINE), text
     assert "Main's own note." in text and "v3 of the app" in text
     assert git(repo, "diff", "--name-only", "--diff-filter=U") == ""
+
+
+def append_to_implementation_log(log: Path, line: str) -> None:
+    """A human line at the end of the Implementation Log, right before the next section's heading."""
+    text = log.read_text(encoding="utf-8")
+    heading = "## 4. ✅ Quality Report\n"
+    log.write_text(text.replace(heading, f"- {line}\n\n{heading}", 1), encoding="utf-8", newline="")
+
+
+def keep_both_sides(log: Path) -> None:
+    """Resolve a conflict in the user's words as the user did: both sides' lines kept."""
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    markers = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
+    log.write_text("".join(line for line in lines if not line.startswith(markers)), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_rebase_that_stops_on_a_log_conflict_carries_the_tip_s_results_to_its_new_id(repo: Path) -> None:
+    """The user trial: the feature tip's rows were in the working tree only (stashed to check out main),
+    main's commit appended to the same place, the rebase stopped on the user's text; after resolving and
+    `rebase --continue`, the new tip gets the old tip's results and the verdict names it."""
+    log = start_project(repo)
+    git(repo, "config", "rebase.autoStash", "true")
+    git(repo, "checkout", "-q", "-b", "feature")
+    old = []
+    for n in (1, 2):
+        write(repo / "app.py", f'print("v{n}")\n')
+        append_to_implementation_log(log, f"feature: v{n} of the app (FR-001)")
+        git(repo, "add", "-A")
+        old.append(commit_and_wait_for_the_log(repo, log, "-m", f"feature v{n}")[0])
+    git(repo, "stash", "-q")  # the tip's rows: the log differs from main's, the checkout needs it stashed
+    git(repo, "checkout", "-q", "main")
+    write(repo / "lib.py", 'print("main")\n')
+    append_to_implementation_log(log, "main: the library (FR-001)")
+    git(repo, "add", "-A")
+    moved, _, _ = commit_and_wait_for_the_log(repo, log, "-m", "main moves")
+
+    stopped = git_through_hooks(repo, "rebase", "main", "feature")
+    assert stopped.returncode != 0 and "CONFLICT" in stopped.stdout, stopped.stdout
+    keep_both_sides(log)
+    git(repo, "add", LOG_REL)
+    continued = subprocess.run(
+        ["git", "rebase", "--continue"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "GIT_EDITOR": "true"},
+        timeout=300,
+    )
+    assert continued.returncode == 0, continued.stdout
+    assert "Failed" not in continued.stdout, continued.stdout
+    new = git(repo, "log", "--format=%h", "--abbrev=7", "-2").split()[::-1]
+    assert git(repo, "rev-parse", "HEAD~2") == git(repo, "rev-parse", "main")
+
+    expected = [f"{new[1]} (from {old[1]})", f"{new[0]} (from {old[0]})", moved]
+    wait_for(
+        f"the history {expected}",
+        lambda: history(log.read_text(encoding="utf-8"))[:3] == expected,
+        repo,
+        log,
+    )
+    text = log.read_text(encoding="utf-8")
+    assert f"**{new[1]}**" in text  # the verdict names HEAD
+    assert {row["Commit"].split()[0] for row in status_rows(text).values()} == {new[1]}, status_rows(text)
+    assert "feature: v2 of the app" in text and "main: the library" in text
