@@ -831,3 +831,40 @@ def test_a_rebase_that_stops_on_a_log_conflict_carries_the_tip_s_results_to_its_
     assert f"**{new[1]}**" in text  # the verdict names HEAD
     assert {row["Commit"].split()[0] for row in status_rows(text).values()} == {new[1]}, status_rows(text)
     assert "feature: v2 of the app" in text and "main: the library" in text
+
+
+GONE = "0badc0d"  # a commit that exists nowhere: an old pre-amend commit's row, carried in the log's text
+
+
+def test_in_ci_a_row_of_a_commit_the_clone_lacks_stays_below_head_s_line(repo: Path, tmp_path: Path) -> None:
+    """A committed history row names a commit no clone has; a CI job's gates and its manual sync name HEAD
+    in the verdict and keep the unknown row, below the commits on HEAD's line."""
+    log = start_project(repo)
+    stage_work(repo, log, 1)
+    first, _, _ = commit_and_wait_for_the_log(repo, log, "-m", "v1")
+    text = log.read_text(encoding="utf-8")
+    top = next(line for line in text.splitlines() if line.startswith(f"| {first} |"))
+    log.write_text(text.replace(top, top.replace(first, GONE) + "\n" + top, 1), encoding="utf-8", newline="")
+    assert history(log.read_text(encoding="utf-8")) == [GONE, first]
+    commit(repo, "the log carries v1's results")
+    ci = tmp_path / "ci"
+    git(tmp_path, "clone", "-q", str(repo), str(ci))
+    env = {**os.environ, "CI": "true"}
+
+    def pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [PRE_COMMIT, "run", *args], cwd=ci, capture_output=True, text=True, env=env, timeout=300
+        )
+
+    gates = pre_commit("--all-files")
+    assert gates.returncode == 0, gates.stdout + gates.stderr
+    synced = pre_commit("platform-log-sync", "--hook-stage", "manual")
+    assert synced.returncode == 0 and "Passed" in synced.stdout, synced.stdout
+
+    head = short_head(ci)
+    ci_log = ci / LOG_REL
+    wait_for(f"the history starts at {head}", lambda: history(ci_log.read_text())[:1] == [head], ci, ci_log)
+    text = ci_log.read_text(encoding="utf-8")
+    assert f"**{head}**" in text  # the verdict names HEAD, the newest commit with results
+    assert history(text) == [head, first, GONE]
+    assert {row["Commit"] for row in status_rows(text).values()} == {head}

@@ -172,8 +172,13 @@ def _lost_rows(
         return [], {}
     on_line = {commit.id for commit in commits}
     left = [commit for commit in git.reflog_commits(root) if commit.id not in on_line]
-    carried = {old: new for old, new in successors(left, commits).items() if new is not None and new in lacking}
-    sources = [*reversed([commit for commit in left if commit.id[:7] in carried]), *reversed(lacking.values())]
+    carried = {
+        old: new for old, new in successors(left, commits).items() if new is not None and new in lacking
+    }
+    sources = [
+        *reversed([commit for commit in left if commit.id[:7] in carried]),
+        *reversed(lacking.values()),
+    ]
     made_of = {commit.tree: commit.id[:7] for commit in sources}  # a commit's own tree wins, the newest
     since = min(commit.time for commit in sources) - _DAY_S
     found: list[quality_block.Placed] = []
