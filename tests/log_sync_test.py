@@ -31,7 +31,9 @@ from hooks.frame.quality_block import (
     QualityStatus,
     empty,
     find_block,
+    in_order,
     place,
+    relabel,
     render,
     without_block,
     write_block,
@@ -868,3 +870,46 @@ def test_in_ci_a_row_of_a_commit_the_clone_lacks_stays_below_head_s_line(repo: P
     assert f"**{head}**" in text  # the verdict names HEAD, the newest commit with results
     assert history(text) == [head, first, GONE]
     assert {row["Commit"] for row in status_rows(text).values()} == {head}
+
+
+# the rules those two defects broke, on the block's library alone
+RANKS = {"c000003": 3, "c000002": 2, "c000001": 1}  # HEAD's line, a newer commit higher
+
+
+@pytest.mark.parametrize(
+    ("status_of", "placed", "expected"),
+    [
+        ("c000002", "c000003", "c000003"),  # a newer commit's result is the status
+        ("c000003", "c000002", "c000003"),  # a late row of an older commit does not hide the newest
+        ("c000003", "c000003+", "c000003+"),  # a run on HEAD's uncommitted files is HEAD's newest
+        ("c000003", "0badc0d", "c000003"),  # a commit off HEAD's line does not hide HEAD's
+        ("0badc0d", "c000001", "c000001"),  # the newest on HEAD's line beats one off it
+    ],
+)
+def test_a_gate_s_status_is_its_result_on_the_newest_commit(
+    status_of: str, placed: str, expected: str
+) -> None:
+    state = place(empty(), [Placed(status_of, synthetic_record("platform-lint", 1))], RANKS)
+
+    state = place(state, [Placed(placed, synthetic_record("platform-lint", 2))], RANKS)
+
+    assert state.status["platform-lint"][5] == expected
+    assert {row.commit for row in state.history} == {status_of, placed}
+
+
+def test_unranked_commits_keep_their_order_below_head_s_line() -> None:
+    rows = [HistoryRow(commit, "", {}) for commit in ("0badc0d", "c000001", "dead000", "c000003", "c000002")]
+
+    ordered = in_order(QualityStatus({}, rows), RANKS)
+
+    assert [row.commit for row in ordered.history] == ["c000003", "c000002", "c000001", "0badc0d", "dead000"]
+
+
+def test_a_commit_s_own_row_wins_over_the_row_carried_to_it_wherever_either_stands() -> None:
+    carried = HistoryRow("c0ffee0", "", {"platform-lint": "❌ 3", "platform-docs": "✅ 100%"})
+    own = HistoryRow("c000003", "", {"platform-lint": "✅ 0"})
+    for rows in ([carried, own], [own, carried]):
+        state = relabel(QualityStatus({}, rows), {"c0ffee0": "c000003"})
+
+        assert [row.commit for row in state.history] == ["c000003"]
+        assert state.history[0].cells == {"platform-lint": "✅ 0", "platform-docs": "✅ 100%"}
