@@ -31,7 +31,9 @@ from hooks.frame.quality_block import (
     QualityStatus,
     empty,
     find_block,
+    in_order,
     place,
+    relabel,
     render,
     without_block,
     write_block,
@@ -765,3 +767,149 @@ def test_two_branches_that_both_recorded_results_combine_without_a_conflict(repo
     assert not re.search(r"^(<<<<<<<|=======|>>>>>>>)", text, re.MULTILINE), text
     assert "Main's own note." in text and "v3 of the app" in text
     assert git(repo, "diff", "--name-only", "--diff-filter=U") == ""
+
+
+def append_to_implementation_log(log: Path, line: str) -> None:
+    """A human line at the end of the Implementation Log, right before the next section's heading."""
+    text = log.read_text(encoding="utf-8")
+    heading = "## 4. ✅ Quality Report\n"
+    log.write_text(text.replace(heading, f"- {line}\n\n{heading}", 1), encoding="utf-8", newline="")
+
+
+def keep_both_sides(log: Path) -> None:
+    """Resolve a conflict in the user's words as the user did: both sides' lines kept."""
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    markers = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
+    log.write_text("".join(line for line in lines if not line.startswith(markers)), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_rebase_that_stops_on_a_log_conflict_carries_the_tip_s_results_to_its_new_id(repo: Path) -> None:
+    """The user trial: the feature tip's rows were in the working tree only (stashed to check out main),
+    main's commit appended to the same place, the rebase stopped on the user's text; after resolving and
+    `rebase --continue`, the new tip gets the old tip's results and the verdict names it."""
+    log = start_project(repo)
+    git(repo, "config", "rebase.autoStash", "true")
+    git(repo, "checkout", "-q", "-b", "feature")
+    old = []
+    for n in (1, 2):
+        write(repo / "app.py", f'print("v{n}")\n')
+        append_to_implementation_log(log, f"feature: v{n} of the app (FR-001)")
+        git(repo, "add", "-A")
+        old.append(commit_and_wait_for_the_log(repo, log, "-m", f"feature v{n}")[0])
+    git(repo, "stash", "-q")  # the tip's rows: the log differs from main's, the checkout needs it stashed
+    git(repo, "checkout", "-q", "main")
+    write(repo / "lib.py", 'print("main")\n')
+    append_to_implementation_log(log, "main: the library (FR-001)")
+    git(repo, "add", "-A")
+    moved, _, _ = commit_and_wait_for_the_log(repo, log, "-m", "main moves")
+
+    stopped = git_through_hooks(repo, "rebase", "main", "feature")
+    assert stopped.returncode != 0 and "CONFLICT" in stopped.stdout, stopped.stdout
+    keep_both_sides(log)
+    git(repo, "add", LOG_REL)
+    continued = subprocess.run(
+        ["git", "rebase", "--continue"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "GIT_EDITOR": "true"},
+        timeout=300,
+    )
+    assert continued.returncode == 0, continued.stdout
+    assert "Failed" not in continued.stdout, continued.stdout
+    new = git(repo, "log", "--format=%h", "--abbrev=7", "-2").split()[::-1]
+    assert git(repo, "rev-parse", "HEAD~2") == git(repo, "rev-parse", "main")
+
+    expected = [f"{new[1]} (from {old[1]})", f"{new[0]} (from {old[0]})", moved]
+    wait_for(
+        f"the history {expected}",
+        lambda: history(log.read_text(encoding="utf-8"))[:3] == expected,
+        repo,
+        log,
+    )
+    text = log.read_text(encoding="utf-8")
+    assert f"**{new[1]}**" in text  # the verdict names HEAD
+    assert {row["Commit"].split()[0] for row in status_rows(text).values()} == {new[1]}, status_rows(text)
+    assert "feature: v2 of the app" in text and "main: the library" in text
+
+
+GONE = "0badc0d"  # a commit that exists nowhere: an old pre-amend commit's row, carried in the log's text
+
+
+def test_in_ci_a_row_of_a_commit_the_clone_lacks_stays_below_head_s_line(repo: Path, tmp_path: Path) -> None:
+    """A committed history row names a commit no clone has; a CI job's gates and its manual sync name HEAD
+    in the verdict and keep the unknown row, below the commits on HEAD's line."""
+    log = start_project(repo)
+    stage_work(repo, log, 1)
+    first, _, _ = commit_and_wait_for_the_log(repo, log, "-m", "v1")
+    text = log.read_text(encoding="utf-8")
+    top = next(line for line in text.splitlines() if line.startswith(f"| {first} |"))
+    log.write_text(text.replace(top, top.replace(first, GONE) + "\n" + top, 1), encoding="utf-8", newline="")
+    assert history(log.read_text(encoding="utf-8")) == [GONE, first]
+    commit(repo, "the log carries v1's results")
+    ci = tmp_path / "ci"
+    git(tmp_path, "clone", "-q", str(repo), str(ci))
+    env = {**os.environ, "CI": "true"}
+
+    def pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [PRE_COMMIT, "run", *args], cwd=ci, capture_output=True, text=True, env=env, timeout=300
+        )
+
+    gates = pre_commit("--all-files")
+    assert gates.returncode == 0, gates.stdout + gates.stderr
+    synced = pre_commit("platform-log-sync", "--hook-stage", "manual")
+    assert synced.returncode == 0 and "Passed" in synced.stdout, synced.stdout
+
+    head = short_head(ci)
+    ci_log = ci / LOG_REL
+    wait_for(f"the history starts at {head}", lambda: history(ci_log.read_text())[:1] == [head], ci, ci_log)
+    text = ci_log.read_text(encoding="utf-8")
+    assert f"**{head}**" in text  # the verdict names HEAD, the newest commit with results
+    assert history(text) == [head, first, GONE]
+    assert {row["Commit"] for row in status_rows(text).values()} == {head}
+
+
+# the rules those two defects broke, on the block's library alone
+RANKS = {"c000003": 3, "c000002": 2, "c000001": 1}  # HEAD's line, a newer commit higher
+
+
+@pytest.mark.parametrize(
+    ("status_of", "placed", "expected"),
+    [
+        ("c000002", "c000003", "c000003"),  # a newer commit's result is the status
+        ("c000003", "c000002", "c000003"),  # a late row of an older commit does not hide the newest
+        ("c000003", "c000003+", "c000003+"),  # a run on HEAD's uncommitted files is HEAD's newest
+        ("c000003", "0badc0d", "c000003"),  # a commit off HEAD's line does not hide HEAD's
+        ("0badc0d", "c000001", "c000001"),  # the newest on HEAD's line beats one off it
+    ],
+)
+def test_a_gate_s_status_is_its_result_on_the_newest_commit(
+    status_of: str, placed: str, expected: str
+) -> None:
+    state = place(empty(), [Placed(status_of, synthetic_record("platform-lint", 1))], RANKS)
+
+    state = place(state, [Placed(placed, synthetic_record("platform-lint", 2))], RANKS)
+
+    assert state.status["platform-lint"][5] == expected
+    assert {row.commit for row in state.history} == {status_of, placed}
+
+
+def test_unranked_commits_keep_their_order_below_head_s_line() -> None:
+    rows = [HistoryRow(commit, "", {}) for commit in ("0badc0d", "c000001", "dead000", "c000003", "c000002")]
+
+    ordered = in_order(QualityStatus({}, rows), RANKS)
+
+    assert [row.commit for row in ordered.history] == ["c000003", "c000002", "c000001", "0badc0d", "dead000"]
+
+
+def test_a_commit_s_own_row_wins_over_the_row_carried_to_it_wherever_either_stands() -> None:
+    carried = HistoryRow("c0ffee0", "", {"platform-lint": "❌ 3", "platform-docs": "✅ 100%"})
+    own = HistoryRow("c000003", "", {"platform-lint": "✅ 0"})
+    for rows in ([carried, own], [own, carried]):
+        state = relabel(QualityStatus({}, rows), {"c0ffee0": "c000003"})
+
+        assert [row.commit for row in state.history] == ["c000003"]
+        assert state.history[0].cells == {"platform-lint": "✅ 0", "platform-docs": "✅ 100%"}

@@ -158,6 +158,11 @@ def recent_commits(root: Path, count: int = 200, start: str = "HEAD") -> list[Co
     return _commits(root, "-n", str(count), start)
 
 
+def reflog_commits(root: Path, count: int = 200) -> list[Commit]:
+    """The commits HEAD has been at, its newest `count` moves first (repeats kept); [] without a reflog."""
+    return _commits(root, "--walk-reflogs", "-n", str(count), "HEAD")
+
+
 def commits_named(root: Path, ids: Sequence[str]) -> list[Commit]:
     """The commits with these (abbreviated) ids that this repository has, in any order."""
     known = [

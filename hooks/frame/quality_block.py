@@ -191,10 +191,9 @@ def _status_of(result: str) -> Status:
     return Status.ERROR
 
 
-def place(
-    state: QualityStatus, placed: Iterable[Placed], order: Mapping[str, int] = {}, latest: bool = True
-) -> QualityStatus:
-    """`state` with each record in its commit's history row and, when `latest`, as its gate's status.
+def place(state: QualityStatus, placed: Iterable[Placed], order: Mapping[str, int] = {}) -> QualityStatus:
+    """`state` with each record in its commit's history row and, unless its gate's status row names a
+    newer commit, as the gate's status.
 
     `order` ranks the commits of HEAD's line (a newer one higher), so a commit placed late still sits
     where it belongs; a commit it does not rank goes on top. A record of a real commit retires the rows of
@@ -209,7 +208,7 @@ def place(
         cell = _history_cell(record.status, figure_text(record))
         change = _change(state, record.gate, commit, cell, order)
         _put(state, commit, record.gate, cell, order)
-        if not latest:
+        if _ranked_below(commit, state.status.get(record.gate), order):
             continue
         failed = record.status in (Status.FAIL, Status.ERROR)
         action = (record.action or _default_action(record.gate)) if failed else "-"
@@ -224,6 +223,18 @@ def place(
         )
         state = state._replace(when=max(state.when, record.time))
     return state
+
+
+def _ranked_below(commit: str, status: tuple[str, ...] | None, order: Mapping[str, int]) -> bool:
+    """Whether the status row names a commit of HEAD's line newer than `commit` (or `commit` is not on it):
+    a result placed late, for a commit a rebase left without a row, does not hide the newest."""
+    if status is None or len(status) < 6:
+        return False
+    shown = order.get(status[5].split()[0].rstrip("+"))
+    if shown is None:
+        return False
+    placed = order.get(commit.rstrip("+"))
+    return placed is None or placed < shown
 
 
 def _default_action(gate: str) -> str:
@@ -313,26 +324,25 @@ def _history_cell(status: Status, figure: str) -> str:
 
 
 def relabel(state: QualityStatus, rewritten: Mapping[str, str | None]) -> QualityStatus:
-    """Carry the rows of rewritten commits to their new ids (`None`: the commit is gone, its row too)."""
+    """Carry the rows of rewritten commits to their new ids (`None`: the commit is gone, its row too); a
+    commit's own verdicts win over those carried to it."""
     if not rewritten:
         return state
     history: list[HistoryRow] = []
     for row in state.history:
         base = row.commit.rstrip("+")
-        if base not in rewritten:
-            history.append(row)
-            continue
-        new = rewritten[base]
+        new = rewritten.get(base, base)
         if new is None:
             continue
+        carried = new != base
         target = new + row.commit[len(base) :]
-        existing = next((other for other in history if other.commit == target), None)
-        if existing is not None:
-            existing.cells.update(
-                {gate: cell for gate, cell in row.cells.items() if gate not in existing.cells}
-            )
+        at = next((i for i, other in enumerate(history) if other.commit == target), None)
+        if at is None:
+            history.append(HistoryRow(target, f"from {base}", row.cells) if carried else row)
+        elif carried:
+            history[at] = history[at]._replace(cells={**row.cells, **history[at].cells})
         else:
-            history.append(HistoryRow(target, f"from {base}", row.cells))
+            history[at] = row._replace(cells={**history[at].cells, **row.cells})
     status = {}
     for gate, cells in state.status.items():
         base = cells[5].rstrip("+")
@@ -345,14 +355,12 @@ def relabel(state: QualityStatus, rewritten: Mapping[str, str | None]) -> Qualit
 
 
 def in_order(state: QualityStatus, order: Mapping[str, int]) -> QualityStatus:
-    """The history with the rows `order` ranks sorted newest first, in the places such rows held; the
-    others (commits this clone cannot rank) stay where they are."""
-    ranked = [i for i, row in enumerate(state.history) if row.commit.rstrip("+") in order]
-    rows = sorted((state.history[i] for i in ranked), key=lambda row: -order[row.commit.rstrip("+")])
-    history = list(state.history)
-    for slot, row in zip(ranked, rows, strict=True):
-        history[slot] = row
-    return state._replace(history=history)
+    """The history newest first: the rows of the commits `order` ranks, then the others (commits this clone
+    cannot rank: never fetched, replaced elsewhere, older than `order` reaches) in the order they had."""
+    ranked = [row for row in state.history if row.commit.rstrip("+") in order]
+    ranked.sort(key=lambda row: -order[row.commit.rstrip("+")])
+    others = [row for row in state.history if row.commit.rstrip("+") not in order]
+    return state._replace(history=ranked + others)
 
 
 def keep_newest(state: QualityStatus, rows: int | None) -> QualityStatus:

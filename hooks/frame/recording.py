@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -116,24 +116,27 @@ def _epoch(utc: str) -> int:
 def rewritten_commits(
     root: Path, state: quality_block.QualityStatus, commits: Sequence[git.Commit]
 ) -> dict[str, str | None]:
-    """Commits the block names that a rebase, an amend or a reset replaced: old short id → the new one
-    (the commit now on HEAD's line with the same author time and subject, or, reworded, the same author
-    time and tree), or None when there is none. Commits this clone lacks (shallow, another's) are kept."""
+    """Commits the block names that a rebase, an amend or a reset replaced: old short id → the new one, or
+    None when there is none (see `successors`). Commits this clone lacks (shallow, another's) are kept."""
     recent = {commit.id[:7] for commit in commits}
     named = {row.commit.rstrip("+") for row in state.history[:_CHECKED_ROWS]}
     named |= {cells[5].split()[0].rstrip("+") for cells in state.status.values() if len(cells) > 5}
     unknown = sorted(name for name in named - recent if len(name) >= 4 and name != "-")
     if not unknown:
         return {}
+    replaced = [c for c in git.commits_named(root, unknown) if not git.is_ancestor(root, c.id)]
+    return successors(replaced, commits)
+
+
+def successors(replaced: Iterable[git.Commit], commits: Sequence[git.Commit]) -> dict[str, str | None]:
+    """Each replaced commit's short id → the commit on HEAD's line that replaced it: the one with the same
+    author time and subject (a rebase, an amend) or, reworded, the same author time and tree; else None."""
     by_subject = {(c.author_time, c.subject): c.id[:7] for c in reversed(commits)}
     by_tree = {(c.author_time, c.tree): c.id[:7] for c in reversed(commits)}
-    rewritten: dict[str, str | None] = {}
-    for commit in git.commits_named(root, unknown):
-        if not git.is_ancestor(root, commit.id):
-            rewritten[commit.id[:7]] = by_subject.get((commit.author_time, commit.subject)) or by_tree.get(
-                (commit.author_time, commit.tree)
-            )
-    return rewritten
+    return {
+        c.id[:7]: by_subject.get((c.author_time, c.subject)) or by_tree.get((c.author_time, c.tree))
+        for c in replaced
+    }
 
 
 def updated_status(
@@ -148,30 +151,44 @@ def updated_status(
     block = quality_block.find_block(text)
     state = block.state if block else quality_block.empty()
     state = quality_block.relabel(state, rewritten_commits(root, state, commits))
-    state = quality_block.place(state, _lost_rows(journal, commits, state), order, latest=False)
+    lost, carried = _lost_rows(root, journal, commits, state)
+    lost_order = {**order, **{old: order[new] for old, new in carried.items()}}
+    state = quality_block.relabel(quality_block.place(state, lost, lost_order), carried)
     state = quality_block.in_order(quality_block.place(state, placement.placed, order), order)
     return quality_block.keep_newest(state, config.core().history), placement
 
 
 def _lost_rows(
-    journal: Journal, commits: Sequence[git.Commit], state: quality_block.QualityStatus
-) -> list[quality_block.Placed]:
-    """Records of commits on HEAD's line that have no history row, oldest first; read from the journal's
-    end back to a day before the oldest such commit."""
+    root: Path, journal: Journal, commits: Sequence[git.Commit], state: quality_block.QualityStatus
+) -> tuple[list[quality_block.Placed], dict[str, str]]:
+    """Records of commits on HEAD's line that have no history row, oldest first, read from the journal's
+    end back to a day before the oldest such commit; and the commits they are carried from. A commit a
+    rebase or an amend made has no records of its own: those of the commit it replaced (found in HEAD's
+    reflog) are its results, under the replaced id, to be carried (they may never have reached the block:
+    a stash to switch branches holds them)."""
     shown = {row.commit for row in state.history}
     lacking = {commit.id[:7]: commit for commit in commits if commit.id[:7] not in shown}
     if not lacking:
-        return []
-    by_tree = {commit.tree: commit.id[:7] for commit in reversed(commits) if commit.id[:7] in lacking}
-    since = min(commit.time for commit in lacking.values()) - _DAY_S
+        return [], {}
+    on_line = {commit.id for commit in commits}
+    left = [commit for commit in git.reflog_commits(root) if commit.id not in on_line]
+    carried = {
+        old: new for old, new in successors(left, commits).items() if new is not None and new in lacking
+    }
+    sources = [
+        *reversed([commit for commit in left if commit.id[:7] in carried]),
+        *reversed(lacking.values()),
+    ]
+    made_of = {commit.tree: commit.id[:7] for commit in sources}  # a commit's own tree wins, the newest
+    since = min(commit.time for commit in sources) - _DAY_S
     found: list[quality_block.Placed] = []
     for count, record in enumerate(journal.records_from_end()):
         if count >= _LOST_ROWS_SCAN or _epoch(record.time) < since:
             break
-        label = by_tree.get(record.tree) if record.is_attempt else record.short_commit
-        if label in lacking and not record.dirty:
+        label = made_of.get(record.tree) if record.is_attempt else record.short_commit
+        if (label in lacking or label in carried) and not record.dirty:
             found.append(quality_block.Placed(label, record))
-    return found[::-1]
+    return found[::-1], carried
 
 
 def _sync_locked(root: Path, journal: Journal, target: Path, rel: str, config: Config) -> int:
