@@ -9,25 +9,23 @@ import fnmatch
 import functools
 import gc
 import hashlib
-import json
-import os
 import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from hooks.frame import gate
 from hooks.frame.arguments import Parser
 from hooks.frame.changes import ChangeSet, added_lines
+from hooks.frame.context import usable_cpus
 from hooks.frame.errors import GateError
-from hooks.frame.files import replace_atomically
 from hooks.frame.git import blob_id, blob_sizes, listing, read_blobs
 from hooks.frame.journal import Journal
 from hooks.frame.output import plural, print_finding, size_text
 from hooks.frame.paths import display_path
 from hooks.frame.record import Record, Status, fingerprint
-from hooks.frame.state import state_dir
+from hooks.frame.state import JsonCache, state_dir
 
 GATE = "platform-docs"
 EXCUSE = b"# platform-gates: no-docstring"
@@ -289,7 +287,7 @@ def survey_spread(
     """The survey of each blob in `sizes`, on every core when there is enough to parse: parsing is nearly
     all of the work and holds the interpreter lock, so only processes help. Each process reads its own
     share from git; this one takes a share too, and the files not staged yet."""
-    workers = min(_cores(), max(1, sum(sizes.values()) // PARALLEL_MIN_BYTES))
+    workers = min(usable_cpus(), max(1, sum(sizes.values()) // PARALLEL_MIN_BYTES))
     shares: list[list[str]] = [[] for _ in range(workers)]
     loads = [0] * workers
     for blob in sorted(sizes, key=lambda blob: (blob not in contents, -sizes[blob])):
@@ -306,11 +304,6 @@ def survey_spread(
     return found
 
 
-def _cores() -> int:
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity else os.cpu_count() or 1
-
-
 @functools.cache
 def rules_version() -> str:
     """This module's code and Python's version (its parser): what a cached survey depends on."""
@@ -323,16 +316,8 @@ class SurveyCache:
     """Surveys by git blob id (a hash of the content) in the state directory, for these rules only."""
 
     def __init__(self, root: Path | None) -> None:
-        self.path = state_dir(root) / "cache" / f"docs-{rules_version()}.json" if root else None
-        self.entries: dict[str, list[Any]] = {}
-        self.used: set[str] = set()
-        self.changed = False
-        if self.path is not None:
-            try:
-                loaded = json.loads(self.path.read_bytes())
-                self.entries = loaded if isinstance(loaded, dict) else {}
-            except (OSError, ValueError):
-                pass
+        path = state_dir(root) / "cache" / f"docs-{rules_version()}.json" if root else None
+        self.entries = JsonCache(path, CACHE_MAX_ENTRIES)
 
     def get(self, blob: str) -> FileSurvey | None:
         entry = self.entries.get(blob)
@@ -341,29 +326,15 @@ class SurveyCache:
         try:
             documented, total, excused, undocumented, size, skipped = entry
             found = tuple((int(a), int(b), str(c), str(d)) for a, b, c, d in undocumented)
-            result = FileSurvey(int(documented), int(total), int(excused), found, int(size), str(skipped))
+            return FileSurvey(int(documented), int(total), int(excused), found, int(size), str(skipped))
         except (TypeError, ValueError):
             return None
-        self.used.add(blob)
-        return result
 
     def put(self, blob: str, result: FileSurvey) -> None:
-        self.entries[blob] = [*result[:3], [list(item) for item in result.undocumented], *result[4:]]
-        self.used.add(blob)
-        self.changed = True
+        self.entries.put(blob, [*result[:3], [list(item) for item in result.undocumented], *result[4:]])
 
     def save(self) -> None:
-        """Concurrent runs each rename a whole file into place: the last one wins, nobody reads half."""
-        if self.path is None or not self.changed:
-            return
-        if len(self.entries) > CACHE_MAX_ENTRIES:
-            self.entries = {blob: self.entries[blob] for blob in self.used}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = json.dumps(self.entries, separators=(",", ":")).encode()
-            replace_atomically(self.path, data, scratch=self.path.parent)
-        except OSError:
-            pass  # a cache that cannot be written only costs the next run a parse
+        self.entries.save()
 
 
 class Finding(NamedTuple):

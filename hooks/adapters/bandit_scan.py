@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import importlib
 import importlib.metadata
 import logging
 import multiprocessing
-import os
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from hooks.frame.config import read_toml
+from hooks.frame.context import usable_cpus
 from hooks.frame.errors import GateError
 from hooks.frame.paths import setting_path
 
@@ -115,7 +116,7 @@ def run_bandit(paths: Sequence[str], config: BanditConfig, workers: int | None =
     """
     global _setup
     _setup = _load(config)
-    workers = min(workers or _usable_cpus(), len(paths))
+    workers = min(workers or usable_cpus(), len(paths))
     try:
         if workers <= 1 or _total_bytes(paths) < POOL_MIN_BYTES:
             results = [_scan(list(paths))]
@@ -148,8 +149,10 @@ def _bandit_module(name: str) -> Any:
         raise GateError(f"bandit is not installed (pip install bandit): {exc}") from exc
 
 
+@functools.cache
 def _bandit_config(config_file: str | None) -> Any:
-    """bandit's own BanditConfig of the file (YAML, or TOML by its extension), as with `bandit -c`."""
+    """bandit's own BanditConfig of the file (YAML, or TOML by its extension), as with `bandit -c`; read
+    once per process (`load_config` checks it, the scan uses it)."""
     config, utils = _bandit_module("config"), _bandit_module("utils")
     # bandit warns about every comment that merely mentions "nosec"; what it skips is reported by us.
     logging.getLogger("bandit").setLevel(logging.ERROR)
@@ -240,9 +243,3 @@ def _total_bytes(paths: Sequence[str]) -> int:
         if total >= POOL_MIN_BYTES:
             break
     return total
-
-
-def _usable_cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1

@@ -6,16 +6,16 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import json
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from hooks.adapters import secrets_prefilter
+from hooks.frame.context import usable_cpus
 from hooks.frame.errors import GateError
-from hooks.frame.files import replace_atomically
 from hooks.frame.paths import display_path
+from hooks.frame.state import JsonCache
 
 PLUGINS_FILE = Path(__file__).with_name("secret_plugins.py")
 EXTRA_PLUGINS = (
@@ -187,7 +187,7 @@ def _content_key(path: Path, name: str) -> str:
 
 
 def _scan_all(root: Path, names: list[str], engine: Engine) -> list[list[Secret]]:
-    workers = max(1, min(os.cpu_count() or 1, len(names) // FILES_PER_WORKER_MIN))
+    workers = max(1, min(usable_cpus(), len(names) // FILES_PER_WORKER_MIN))
     if workers == 1:
         with _configured(engine):
             return [_scan_one(root, name) for name in names]
@@ -231,22 +231,17 @@ class _Cache:
     """Per-file results (line, type, hash: never a value) keyed by content, settings and version."""
 
     def __init__(self, directory: Path, engine: Engine) -> None:
-        self.path = directory / f"secrets-{engine.cache_key}.json"
-        self.changed = False
-        try:
-            self.entries: dict[str, list[list[Any]]] = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            self.entries = {}
+        self.entries = JsonCache(directory / f"secrets-{engine.cache_key}.json")
 
     def get(self, key: str) -> list[tuple[int, str, str]] | None:
         entry = self.entries.get(key)
-        return None if entry is None else [(int(a), str(b), str(c)) for a, b, c in entry]
+        try:
+            return None if entry is None else [(int(a), str(b), str(c)) for a, b, c in entry]
+        except (TypeError, ValueError):
+            return None
 
     def put(self, key: str, secrets: list[tuple[int, str, str]]) -> None:
-        self.entries[key] = [list(secret) for secret in secrets]
-        self.changed = True
+        self.entries.put(key, [list(secret) for secret in secrets])
 
     def save(self) -> None:
-        if self.changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            replace_atomically(self.path, json.dumps(self.entries, separators=(",", ":")).encode())
+        self.entries.save()

@@ -65,3 +65,10 @@ def _run_id() -> str:
     except (OSError, IndexError):
         started = "0"
     return f"{parent}-{started}"
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the OS has one), as Python 3.13's
+    `os.process_cpu_count`."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
